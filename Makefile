@@ -1,0 +1,15 @@
+# The two commands of the README's quick start, plus benchmarks and formatting.
+.PHONY: run test bench fmt
+
+run:  ## build the example image, push it, write deploy manifests, run it locally
+	bash scripts/run_example.sh
+
+test:  ## every test: Bazel units and end-to-end checks; ends with "N passed, N failed"
+	bash scripts/test.sh
+
+bench:  ## benchmarks against peer tools, side by side (not part of `make test`)
+	bash bench/run
+
+fmt:  ## buildifier (from npm) for Starlark, clang-format for C++
+	npx --yes @bazel/buildifier -r .
+	find builder tests examples bench -name '*.cc' -o -name '*.h' | xargs clang-format -i

@@ -1,0 +1,8 @@
+"""stowage: the public API. Load rules from here; implementations live in rules/private/."""
+
+load("//rules:providers.bzl", _ImageIndexInfo = "ImageIndexInfo", _ImageInfo = "ImageInfo", _LayerInfo = "LayerInfo", _StaticAssetsInfo = "StaticAssetsInfo")
+
+LayerInfo = _LayerInfo
+ImageInfo = _ImageInfo
+ImageIndexInfo = _ImageIndexInfo
+StaticAssetsInfo = _StaticAssetsInfo

@@ -1,0 +1,61 @@
+"""Offline workspace set-up for stowage on Debian's Bazel 4.2.3.
+
+Everything here maps files that Debian packages install; nothing is downloaded.
+See ../shared/notes/offline-bazel.md (copied into docs/offline-bazel.md) for why each piece exists.
+"""
+
+_DEBIAN_RULES_CC = "/usr/share/bazel/rules/cc"
+
+def _debian_rules_cc_impl(rctx):
+    # Debian ships rules_cc 0.0.4, which loads `use_cpp_toolchain`, a symbol Bazel 4.2.3 lacks.
+    # Copy the tree and replace that one call with the toolchain type it would have returned.
+    src = rctx.attr.path
+    rctx.execute(["cp", "-r", src + "/.", "."], quiet = True)
+    for rel in [
+        "cc/private/rules_impl/compiler_flag.bzl",
+        "cc/private/rules_impl/cc_flags_supplier.bzl",
+    ]:
+        text = rctx.read(rel)
+        text = text.replace(', "use_cpp_toolchain")', ")")
+        text = text.replace("use_cpp_toolchain()", '["@bazel_tools//tools/cpp:toolchain_type"]')
+        rctx.file(rel, text)
+
+debian_rules_cc = repository_rule(
+    implementation = _debian_rules_cc_impl,
+    attrs = {"path": attr.string(default = _DEBIAN_RULES_CC)},
+    local = True,
+)
+
+def _coverage_tools_stub_impl(rctx):
+    # Every *_test depends on @remote_coverage_tools; offline it cannot be fetched.
+    # These empty filegroups let `bazel test` run (coverage through Bazel is then unavailable).
+    rctx.file("BUILD", """
+package(default_visibility = ["//visibility:public"])
+filegroup(name = "coverage_report_generator", srcs = [])
+filegroup(name = "lcov_merger", srcs = [])
+filegroup(name = "coverage_output_generator", srcs = [])
+""")
+
+coverage_tools_stub = repository_rule(implementation = _coverage_tools_stub_impl)
+
+def _system_libraries_impl(rctx):
+    # Link flags for Debian's shared libraries; headers come from /usr/include, a built-in
+    # include directory of the auto-configured toolchain.
+    rctx.template("BUILD.bazel", rctx.attr.build_file)
+
+system_libraries = repository_rule(
+    implementation = _system_libraries_impl,
+    attrs = {"build_file": attr.label(default = Label("//third_party:system_libs.BUILD"))},
+)
+
+def _maybe(rule, name, **kwargs):
+    if name not in native.existing_rules():
+        rule(name = name, **kwargs)
+
+def stowage_dependencies():
+    """Declares every external repository stowage needs, from Debian packages only."""
+    _maybe(debian_rules_cc, name = "rules_cc")
+    _maybe(native.local_repository, name = "rules_java", path = "/usr/share/bazel/rules/java")
+    _maybe(native.local_repository, name = "platforms", path = "/usr/share/bazel/platforms")
+    _maybe(coverage_tools_stub, name = "remote_coverage_tools")
+    _maybe(system_libraries, name = "stowage_system_libs")
