@@ -6,3 +6,7 @@ LayerInfo = _LayerInfo
 ImageInfo = _ImageInfo
 ImageIndexInfo = _ImageIndexInfo
 StaticAssetsInfo = _StaticAssetsInfo
+
+load("//rules/private:import.bzl", _oci_import = "oci_import")
+
+oci_import = _oci_import
