@@ -1,0 +1,106 @@
+"""runtime_closure: a host program's shared-library closure as declared Bazel inputs.
+
+A native server in an image needs its shared libraries, the dynamic loader and CA
+certificates. Reading them from the host inside a build action would be reading files behind
+Bazel's back. Instead this repository rule snapshots them once (copies, not links, so their
+contents are tracked like any other input) into an external repository laid out as an image
+root: `rootfs/usr/lib/x86_64-linux-gnu/<soname>`, `rootfs/usr/lib64/ld-linux-x86-64.so.2`,
+`rootfs/etc/ssl/certs/ca-certificates.crt`. An oci_layer over `@<name>//:rootfs` with
+`strip_prefix = "rootfs"` places them in the image.
+
+The closure is computed from the sonames you name, with `ldconfig -p` to find each and `ldd` to
+follow their dependencies; libc, libm, libstdc++, libgcc_s and the loader are always included
+because every C++ binary needs them.
+"""
+
+_ALWAYS = ["libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1"]
+_LOADER = "ld-linux-x86-64.so.2"
+_LIBDIR = "usr/lib/x86_64-linux-gnu"
+
+def _find_soname(rctx, soname):
+    result = rctx.execute(["ldconfig", "-p"])
+    if result.return_code != 0:
+        fail("runtime_closure: ldconfig -p failed: " + result.stderr)
+    for line in result.stdout.splitlines():
+        line = line.strip()
+        if line.startswith(soname + " ") and "x86-64" in line and "=>" in line:
+            return line.split("=>")[1].strip()
+    fail("runtime_closure: shared library %s is not installed (is its Debian package missing?)" % soname)
+
+def _ldd_deps(rctx, path):
+    result = rctx.execute(["ldd", path])
+    if result.return_code != 0:
+        fail("runtime_closure: ldd %s failed: %s" % (path, result.stderr))
+    deps = {}
+    for line in result.stdout.splitlines():
+        line = line.strip()
+        if "=>" in line:
+            name, rest = line.split("=>", 1)
+            target = rest.strip().split(" ")[0]
+            if target.startswith("/"):
+                deps[name.strip()] = target
+            elif "not found" in rest:
+                fail("runtime_closure: %s needs %s, which is not installed" % (path, name.strip()))
+    return deps
+
+def _runtime_closure_impl(rctx):
+    wanted = {}
+    for soname in _ALWAYS + rctx.attr.libraries:
+        wanted[soname] = _find_soname(rctx, soname)
+
+    # Breadth-first over ldd output; bounded by the number of libraries on the host.
+    queue = list(wanted.keys())
+    for _ in range(1000):
+        if not queue:
+            break
+        soname = queue.pop(0)
+        for dep, path in _ldd_deps(rctx, wanted[soname]).items():
+            if dep not in wanted:
+                wanted[dep] = path
+                queue.append(dep)
+
+    manifest = []
+    for soname in sorted(wanted.keys()):
+        dest = "rootfs/%s/%s" % (_LIBDIR, soname)
+        rctx.execute(["mkdir", "-p", "rootfs/" + _LIBDIR])
+        r = rctx.execute(["cp", "-L", wanted[soname], dest])
+        if r.return_code != 0:
+            fail("runtime_closure: cannot copy %s: %s" % (wanted[soname], r.stderr))
+        manifest.append("/%s/%s <- %s" % (_LIBDIR, soname, wanted[soname]))
+
+    # The ELF interpreter path of x86-64 binaries is /lib64/ld-linux-x86-64.so.2.
+    rctx.execute(["mkdir", "-p", "rootfs/usr/lib64"])
+    r = rctx.execute(["cp", "-L", "/lib64/" + _LOADER, "rootfs/usr/lib64/" + _LOADER])
+    if r.return_code != 0:
+        fail("runtime_closure: cannot copy the dynamic loader: " + r.stderr)
+    manifest.append("/usr/lib64/%s <- /lib64/%s" % (_LOADER, _LOADER))
+
+    for src, dest in sorted(rctx.attr.files.items()):
+        parent = ("rootfs/" + dest).rpartition("/")[0]
+        rctx.execute(["mkdir", "-p", parent])
+        r = rctx.execute(["cp", "-L", src, "rootfs/" + dest])
+        if r.return_code != 0:
+            fail("runtime_closure: cannot copy %s: %s" % (src, r.stderr))
+        manifest.append("/%s <- %s" % (dest, src))
+
+    rctx.file("closure.txt", "\n".join(manifest) + "\n")
+    rctx.file("BUILD.bazel", """
+package(default_visibility = ["//visibility:public"])
+
+# Every file of the closure, laid out as an image root under rootfs/.
+filegroup(name = "rootfs", srcs = glob(["rootfs/**"]))
+
+# What was copied from where (for humans and for the closure test).
+exports_files(["closure.txt"])
+""")
+
+runtime_closure = repository_rule(
+    implementation = _runtime_closure_impl,
+    doc = "Snapshots a program's shared-library closure and other host files as an image root.",
+    attrs = {
+        "libraries": attr.string_list(doc = "Sonames the program links, e.g. libmicrohttpd.so.12."),
+        "files": attr.string_dict(doc = "Other host files: absolute source path -> image path (no leading /)."),
+    },
+    # Re-snapshotted when Bazel's server restarts, so a Debian update is picked up.
+    local = True,
+)
