@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Proof of reproducibility and remote caching (issue 8), on the example app:
+#  1. build the example's OCI layout in this tree, and again in a copy at another path with a
+#     different umask, touched source mtimes, other TZ/LANG in every action, one compression
+#     thread instead of all, its own Bazel output base and no disk cache: every blob and the
+#     manifest digest must be identical; on a difference, name the blob, the layer and the file;
+#  2. that second build filled a remote cache (Debian's nginx with WebDAV PUT); a third clean
+#     copy builds the same targets and must execute none of our actions (all remote cache hits,
+#     read from Bazel's execution log);
+#  3. report the bytes the cache holds for two images that share base and static layers, next
+#     to what copying every blob into every image would hold.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+source scripts/lib/services.sh
+
+TARGETS=(//examples/bookstore:layout //examples/bookstore:canary_layout)
+work=$(mktemp -d /tmp/stowage-repro.XXXXXX)
+cleanup() {
+  for ob in "$work"/ob-*; do [[ -d "$ob" ]] && bazel --output_base="$ob" shutdown >/dev/null 2>&1 || true; done
+  [[ -n "${CACHE_PID:-}" ]] && kill "$CACHE_PID" 2>/dev/null || true
+  chmod -R u+w "$work" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+layout_dir() {  # layout_dir WORKSPACE OUTPUT_BASE TARGET -> path of the built layout directory
+  (cd "$1" && bazel --output_base="$2" cquery --output=files "$3" 2>/dev/null | head -n1 | sed "s#^#$1/#")
+}
+
+explain_difference() {  # explain_difference DIR_A DIR_B: which blob differs, and which file in it
+  local a=$1 b=$2 f
+  for f in $(cd "$a" && find . -type f | sort); do
+    if ! cmp -s "$a/$f" "$b/$f"; then
+      echo "DIFFERENT: $f"
+      if gzip -t "$a/$f" 2>/dev/null || zstd -t "$a/$f" 2>/dev/null; then
+        mkdir -p "$work/x/a" "$work/x/b"
+        tar -C "$work/x/a" -xf "$a/$f" 2>/dev/null || true
+        tar -C "$work/x/b" -xf "$b/$f" 2>/dev/null || true
+        diff <(tar -tvf "$a/$f" 2>/dev/null) <(tar -tvf "$b/$f" 2>/dev/null) | head -20 || true
+        diff -rq "$work/x/a" "$work/x/b" | head -20 || true
+        command -v diffoscope >/dev/null && diffoscope "$a/$f" "$b/$f" | head -60 || true
+        rm -rf "$work/x"
+      else
+        diff <(cat "$a/$f"; echo) <(cat "$b/$f"; echo) | head -20 || true
+      fi
+    fi
+  done
+}
+
+echo "== build 1: this tree"
+bazel build "${TARGETS[@]}" >"$work/build1.log" 2>&1 || { tail -30 "$work/build1.log"; exit 1; }
+ob1=$(bazel info output_base 2>/dev/null)
+for t in "${TARGETS[@]}"; do
+  name=${t##*:}
+  mkdir -p "$work/one"
+  cp -r "$(layout_dir "$ROOT" "$ob1" "$t")" "$work/one/$name"
+done
+
+echo "== nginx remote cache on loopback"
+start_nginx_cache "$work/nginx"
+echo "   $CACHE_URL"
+
+echo "== build 2: another path, umask 077, touched mtimes, TZ/LANG, 1 thread, own output base"
+two="$work/elsewhere/deeper/clone-two"
+copy_tree "$ROOT" "$two"
+find "$two" -type f -exec touch -d "@$((1500000000 + RANDOM))" {} +
+(
+  umask 077
+  cd "$two"
+  TZ=Pacific/Chatham LANG=de_DE.UTF-8 bazel --output_base="$work/ob-two" build \
+    --disk_cache= --remote_cache="$CACHE_URL" \
+    --action_env=TZ=Pacific/Chatham --action_env=LANG=de_DE.UTF-8 --action_env=LC_ALL=C.UTF-8 \
+    --action_env=STOWAGE_THREADS=1 \
+    "${TARGETS[@]}" >"$work/build2.log" 2>&1
+) || { tail -30 "$work/build2.log"; exit 1; }
+
+status=0
+for t in "${TARGETS[@]}"; do
+  name=${t##*:}
+  d2=$(layout_dir "$two" "$work/ob-two" "$t")
+  if diff -r "$work/one/$name" "$d2" >/dev/null; then
+    digest=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["manifests"][0]["digest"])' "$d2/index.json")
+    echo "   $name identical: $digest ($(find "$d2/blobs" -type f | wc -l) blobs)"
+  else
+    echo "   $name DIFFERS between the two builds:"
+    explain_difference "$work/one/$name" "$d2"
+    status=1
+  fi
+done
+[[ $status -eq 0 ]] || exit 1
+bazel --output_base="$work/ob-two" shutdown >/dev/null 2>&1 || true
+
+echo "== build 3: a clean copy with the remote cache must run none of our actions"
+three="$work/clone-three"
+copy_tree "$ROOT" "$three"
+(
+  cd "$three"
+  bazel --output_base="$work/ob-three" build --disk_cache= --remote_cache="$CACHE_URL" \
+    --execution_log_json_file="$work/exec3.json" "${TARGETS[@]}" >"$work/build3.log" 2>&1
+) || { tail -30 "$work/build3.log"; exit 1; }
+grep -E "processes" "$work/build3.log" | tail -1 | sed 's/^/   bazel: /'
+/usr/bin/python3 - "$work/exec3.json" <<'PY'
+import json, sys
+text = open(sys.argv[1]).read()
+dec = json.JSONDecoder()
+spawns, i = [], 0
+while i < len(text):
+    while i < len(text) and text[i].isspace():
+        i += 1
+    if i >= len(text):
+        break
+    obj, i = dec.raw_decode(text, i)
+    spawns.append(obj)
+ours = [s for s in spawns if s.get("mnemonic", "").startswith("Stowage")]
+ran = [s for s in spawns if not s.get("remoteCacheHit")]
+print(f"   {len(spawns)} spawns, {len(ours)} of them stowage actions; executed (not cache hits): {len(ran)}")
+for s in ran[:20]:
+    print("   executed:", s.get("mnemonic"), s.get("progressMessage", ""))
+if not ours:
+    sys.exit("no stowage action was seen in the execution log")
+if any(not s.get("remoteCacheHit") for s in ours):
+    sys.exit("some stowage actions ran instead of hitting the remote cache")
+PY
+for t in "${TARGETS[@]}"; do
+  name=${t##*:}
+  diff -r "$work/one/$name" "$(layout_dir "$three" "$work/ob-three" "$t")" >/dev/null || { echo "clone three differs for $name"; exit 1; }
+done
+
+echo "== remote cache bytes for two images sharing base and static layers"
+cas_bytes=$(du -sb "$work/nginx/cache/cas" | cut -f1)
+ac_bytes=$(du -sb "$work/nginx/cache/ac" | cut -f1)
+layer_bytes=0
+for t in "${TARGETS[@]}"; do
+  name=${t##*:}
+  n=$(du -sb --apparent-size "$work/one/$name/blobs" | cut -f1)
+  layer_bytes=$((layer_bytes + n))
+done
+unique=$(cat "$work"/one/*/blobs/sha256/* | wc -c)
+unique=$(for d in "$work"/one/*/blobs/sha256; do ls "$d"; done | sort -u | while read -r h; do f=$(ls "$work"/one/*/blobs/sha256/"$h" | head -1); stat -c %s "$f"; done | awk '{s+=$1} END {print s}')
+echo "   cache holds: cas $cas_bytes bytes + ac $ac_bytes bytes (includes the compiled tool and app)"
+echo "   the two images' blobs: $unique bytes unique; copied into every image: $layer_bytes bytes"
+echo "reproducible and remotely cached: OK"
