@@ -1,6 +1,7 @@
 """stowage: the public API. Load rules from here; implementations live in rules/private/."""
 
 load("//rules:providers.bzl", _ImageIndexInfo = "ImageIndexInfo", _ImageInfo = "ImageInfo", _LayerInfo = "LayerInfo", _StaticAssetsInfo = "StaticAssetsInfo")
+load("//rules/private:image.bzl", _oci_image = "oci_image")
 load("//rules/private:import.bzl", _oci_import = "oci_import")
 
 LayerInfo = _LayerInfo
@@ -9,3 +10,5 @@ ImageIndexInfo = _ImageIndexInfo
 StaticAssetsInfo = _StaticAssetsInfo
 
 oci_import = _oci_import
+
+oci_image = _oci_image
