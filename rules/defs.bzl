@@ -4,6 +4,7 @@ load("//rules:providers.bzl", _ImageIndexInfo = "ImageIndexInfo", _ImageInfo = "
 load("//rules/private:image.bzl", _oci_image = "oci_image")
 load("//rules/private:import.bzl", _oci_import = "oci_import")
 load("//rules/private:index.bzl", _oci_image_index = "oci_image_index")
+load("//rules/private:layer.bzl", _oci_layer = "oci_layer")
 load("//rules/private:layout.bzl", _oci_layout = "oci_layout")
 load("//rules/private:tarball.bzl", _oci_tarball = "oci_tarball")
 
@@ -21,3 +22,5 @@ oci_image_index = _oci_image_index
 oci_layout = _oci_layout
 
 oci_tarball = _oci_tarball
+
+oci_layer = _oci_layer
