@@ -89,10 +89,15 @@ absl::StatusOr<HttpResponse> RegistryClient::Send(HttpRequest request,
     HttpRequest attempt = request;
     if (!auth_header.empty()) attempt.headers.push_back(auth_header);
     absl::StatusOr<HttpResponse> r = SendOnce(attempt);
-    if (r.ok() && r->status == 401 && !answered_challenge) {
-      answered_challenge = true;
+    if (r.ok() && r->status == 401) {
+      // Learn the challenge and retry once; a second 401 is reported (by the authenticator
+      // when it can say why, e.g. "rejected the credentials").
       RETURN_IF_ERROR(auth_.OnUnauthorized(r->Header("www-authenticate"), scopes, auth_header));
-      continue;
+      if (!answered_challenge) {
+        answered_challenge = true;
+        continue;
+      }
+      return r;
     }
     bool transient = r.ok() ? IsRetryableHttpStatus(r->status) : IsRetryableStatus(r.status());
     if (!retry || !transient) return r;
