@@ -1,0 +1,248 @@
+#include "builder/registry/blob_upload.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "builder/common/files.h"
+#include "builder/common/status_macros.h"
+#include "builder/digest/sha256.h"
+#include "builder/registry/registry_error.h"
+#include "builder/registry/url.h"
+
+namespace stowage {
+namespace registry {
+namespace {
+
+bool IsTransient(const absl::StatusOr<HttpResponse>& r) {
+  return r.ok() ? IsRetryableHttpStatus(r->status) : IsRetryableStatus(r.status());
+}
+
+absl::Status AsError(const absl::StatusOr<HttpResponse>& r, const std::string& what) {
+  if (!r.ok()) return r.status();
+  return RegistryError(r->status, r->body, what);
+}
+
+// The next URL for an upload session: the response's Location resolved against the URL that
+// answered.
+absl::StatusOr<std::string> NextLocation(const HttpResponse& r, const std::string& what) {
+  std::string location = r.Header("location");
+  if (location.empty()) {
+    return absl::FailedPreconditionError(what + ": the registry sent no Location header");
+  }
+  return ResolveLocation(r.url, location);
+}
+
+class UploadSession {
+ public:
+  UploadSession(RegistryClient& client, const std::string& name, const LocalBlob& blob,
+                const std::vector<std::string>& scopes, const UploadOptions& options,
+                const std::function<void(int64_t)>& on_progress)
+      : client_(client),
+        name_(name),
+        blob_(blob),
+        scopes_(scopes),
+        options_(options),
+        on_progress_(on_progress),
+        backoff_(client.options().retry) {}
+
+  absl::StatusOr<BlobResult> Run() {
+    while (true) {
+      absl::StatusOr<BlobResult> r = Attempt();
+      if (r.ok() || !IsRetryableStatus(r.status())) return r;
+      // The session is lost or the registry failed: start over with a new session.
+      std::optional<absl::Duration> delay = backoff_.NextDelay();
+      if (!delay.has_value()) {
+        return absl::UnavailableError(absl::StrCat(r.status().message(), " (gave up after ",
+                                                   backoff_.retries(), " retries)"));
+      }
+      std::fprintf(stderr, "retry %d: %s %s: new upload session in %.1fs (%s)\n",
+                   backoff_.retries(), blob_.kind.c_str(), blob_.digest.c_str(),
+                   absl::ToDoubleSeconds(*delay), std::string(r.status().message()).c_str());
+      if (!SleepUnlessCancelled(*delay, client_.options().cancelled)) {
+        return absl::CancelledError("interrupted");
+      }
+    }
+  }
+
+ private:
+  std::string What(const std::string& step) const {
+    return absl::StrCat(step, " ", blob_.kind, " ", blob_.digest, " to ", client_.host(), "/",
+                        name_);
+  }
+
+  absl::StatusOr<BlobResult> Attempt() {
+    result_ = BlobResult{};
+    std::string start_url = absl::StrCat("/v2/", name_, "/blobs/uploads/");
+    if (!blob_.mount_from.empty() && blob_.mount_from != name_) {
+      start_url += absl::StrCat("?mount=", PercentEncode(blob_.digest),
+                                "&from=", PercentEncode(blob_.mount_from));
+    }
+    HttpRequest post;
+    post.method = "POST";
+    post.url = start_url;
+    absl::StatusOr<HttpResponse> r = client_.Send(post, scopes_);
+    if (!r.ok() || (r->status != 201 && r->status != 202)) return AsError(r, What("start upload of"));
+    if (r->status == 201) {
+      result_.outcome = BlobOutcome::kMounted;
+      return result_;
+    }
+    ASSIGN_OR_RETURN(location_, NextLocation(*r, What("start upload of")));
+    client_.TrackUpload(location_, scopes_);
+    result_.outcome = BlobOutcome::kUploaded;
+    min_chunk_ = 0;
+    (void)absl::SimpleAtoi(r->Header("oci-chunk-min-length"), &min_chunk_);
+    absl::Status s = blob_.size > options_.chunk_threshold ? Chunked() : Monolithic();
+    client_.UntrackUpload(location_);
+    if (!s.ok()) {
+      if (IsRetryableStatus(s)) CancelQuietly();
+      return s;
+    }
+    return result_;
+  }
+
+  void CancelQuietly() {
+    HttpRequest del;
+    del.method = "DELETE";
+    del.url = location_;
+    (void)client_.Send(del, scopes_, /*retry=*/false);
+  }
+
+  HttpRequest BodyRequest(const std::string& method, const std::string& url, int64_t offset,
+                          int64_t length) {
+    HttpRequest req;
+    req.method = method;
+    req.url = url;
+    req.body_file = blob_.path;
+    req.body_offset = offset;
+    req.body_length = length;
+    req.on_progress = on_progress_;
+    return req;
+  }
+
+  absl::Status Finish(absl::StatusOr<HttpResponse> r) {
+    if (!r.ok() || r->status != 201) return AsError(r, What("finish upload of"));
+    std::string echoed = r->Header("docker-content-digest");
+    if (!echoed.empty() && echoed != blob_.digest) {
+      return absl::DataLossError(absl::StrCat(What("upload of"), ": registry stored it as ", echoed));
+    }
+    result_.bytes_sent += r->bytes_sent;
+    return absl::OkStatus();
+  }
+
+  absl::Status Monolithic() {
+    ASSIGN_OR_RETURN(std::string url, AddQueryParameter(location_, "digest", blob_.digest));
+    HttpRequest put = BodyRequest("PUT", url, 0, blob_.size);
+    return Finish(client_.Send(put, scopes_, /*retry=*/false));
+  }
+
+  absl::Status Chunked() {
+    int64_t chunk = std::max(options_.chunk_size, min_chunk_);
+    int64_t offset = 0;
+    while (offset < blob_.size) {
+      int64_t length = std::min(chunk, blob_.size - offset);
+      HttpRequest patch = BodyRequest("PATCH", location_, offset, length);
+      patch.headers.push_back(absl::StrCat("Content-Range: ", offset, "-", offset + length - 1));
+      absl::StatusOr<HttpResponse> r = client_.Send(patch, scopes_, /*retry=*/false);
+      if (r.ok() && r->status == 202) {
+        ASSIGN_OR_RETURN(location_, NextLocation(*r, What("upload chunk of")));
+        client_.TrackUpload(location_, scopes_);
+        result_.bytes_sent += r->bytes_sent;
+        offset = NextOffsetFromRange(r->Header("range")).value_or(offset + length);
+        continue;
+      }
+      if (!IsTransient(r) && !(r.ok() && r->status == 416)) return AsError(r, What("upload chunk of"));
+      // Dropped connection, 5xx or out-of-order: ask the registry how much it has.
+      std::optional<absl::Duration> delay = backoff_.NextDelay(
+          r.ok() ? ParseRetryAfter(r->Header("retry-after"), absl::Now()) : std::nullopt);
+      if (!delay.has_value()) return AsError(r, What("upload chunk of"));
+      std::string why = r.ok() ? absl::StrCat("HTTP ", r->status) : std::string(r.status().message());
+      if (!SleepUnlessCancelled(*delay, client_.options().cancelled)) {
+        return absl::CancelledError("interrupted");
+      }
+      HttpRequest status_request;
+      status_request.url = location_;
+      absl::StatusOr<HttpResponse> s = client_.Send(status_request, scopes_);
+      if (!s.ok() || s->status != 204) {
+        // The session is gone: the caller starts a new one.
+        return absl::UnavailableError(absl::StrCat(What("resume upload of"), ": ", why,
+                                                   ", and the session could not be resumed"));
+      }
+      std::string loc = s->Header("location");
+      if (!loc.empty()) {
+        ASSIGN_OR_RETURN(location_, ResolveLocation(s->url, loc));
+        client_.TrackUpload(location_, scopes_);
+      }
+      int64_t resume_at = NextOffsetFromRange(s->Header("range")).value_or(0);
+      std::fprintf(stderr, "resume %s %s at byte %lld of %lld (%s)\n", blob_.kind.c_str(),
+                   blob_.digest.c_str(), static_cast<long long>(resume_at),
+                   static_cast<long long>(blob_.size), why.c_str());
+      offset = resume_at;
+    }
+    ASSIGN_OR_RETURN(std::string url, AddQueryParameter(location_, "digest", blob_.digest));
+    HttpRequest put;
+    put.method = "PUT";
+    put.url = url;
+    return Finish(client_.Send(put, scopes_, /*retry=*/false));
+  }
+
+  RegistryClient& client_;
+  const std::string& name_;
+  const LocalBlob& blob_;
+  const std::vector<std::string>& scopes_;
+  const UploadOptions& options_;
+  const std::function<void(int64_t)>& on_progress_;
+  Backoff backoff_;
+  BlobResult result_;
+  std::string location_;
+  int64_t min_chunk_ = 0;
+};
+
+}  // namespace
+
+std::optional<int64_t> NextOffsetFromRange(const std::string& range) {
+  absl::string_view r = range;
+  if (absl::StartsWith(r, "bytes=")) r.remove_prefix(6);
+  size_t dash = r.find('-');
+  if (dash == absl::string_view::npos) return std::nullopt;
+  int64_t start, end;
+  if (!absl::SimpleAtoi(r.substr(0, dash), &start) || !absl::SimpleAtoi(r.substr(dash + 1), &end)) {
+    return std::nullopt;
+  }
+  if (start != 0 || end < -1) return std::nullopt;
+  return end + 1;
+}
+
+absl::Status VerifyLocalBlob(const LocalBlob& blob) {
+  struct stat st;
+  if (stat(blob.path.c_str(), &st) != 0) return ErrnoStatus("cannot read " + blob.kind + " blob", blob.path);
+  if (static_cast<int64_t>(st.st_size) != blob.size) {
+    return absl::InvalidArgumentError(absl::StrCat(blob.kind, " blob ", blob.path, " has ",
+                                                   st.st_size, " bytes but its descriptor says ",
+                                                   blob.size));
+  }
+  ASSIGN_OR_RETURN(std::string digest, Sha256OfFile(blob.path));
+  if (digest != blob.digest) {
+    return absl::InvalidArgumentError(absl::StrCat(blob.kind, " blob ", blob.path, " has digest ",
+                                                   digest, " but its descriptor says ", blob.digest));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<BlobResult> PushBlob(RegistryClient& client, const std::string& name,
+                                    const LocalBlob& blob, const std::vector<std::string>& scopes,
+                                    const UploadOptions& options,
+                                    const std::function<void(int64_t)>& on_progress) {
+  ASSIGN_OR_RETURN(std::optional<int64_t> remote, client.BlobSize(name, blob.digest, scopes));
+  if (remote.has_value()) return BlobResult{BlobOutcome::kExisted, 0};
+  RETURN_IF_ERROR(VerifyLocalBlob(blob));
+  UploadSession session(client, name, blob, scopes, options, on_progress);
+  return session.Run();
+}
+
+}  // namespace registry
+}  // namespace stowage

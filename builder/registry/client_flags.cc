@@ -1,0 +1,37 @@
+#include "builder/registry/client_flags.h"
+
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "builder/common/status_macros.h"
+#include "builder/registry/signals.h"
+
+namespace stowage {
+namespace registry {
+
+absl::StatusOr<int64_t> PositiveInt(const Flags& flags, const std::string& name, int64_t fallback) {
+  ASSIGN_OR_RETURN(long long v, flags.GetInt(name, fallback));
+  if (v <= 0) return absl::InvalidArgumentError(absl::StrCat("--", name, " must be positive"));
+  return static_cast<int64_t>(v);
+}
+
+absl::StatusOr<ClientOptions> ClientOptionsFromFlags(const Flags& flags, const std::string& scheme) {
+  ClientOptions o;
+  o.insecure = flags.Has("insecure");
+  o.ca_cert = flags.Get("ca-cert");
+  o.verbose = flags.Has("verbose");
+  o.scheme = scheme;
+  ASSIGN_OR_RETURN(long long retries, flags.GetInt("retries", 5));
+  if (retries < 0) return absl::InvalidArgumentError("--retries must be >= 0");
+  o.retry.max_retries = static_cast<int>(retries);
+  ASSIGN_OR_RETURN(int64_t max_time, PositiveInt(flags, "retry-max-time", 120));
+  o.retry.max_total = absl::Seconds(max_time);
+  if (!o.ca_cert.empty() && access(o.ca_cert.c_str(), R_OK) != 0) {
+    return absl::NotFoundError("cannot read --ca-cert " + o.ca_cert);
+  }
+  o.cancelled = InstallInterruptFlag();
+  return o;
+}
+
+}  // namespace registry
+}  // namespace stowage

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# stowage push over plain HTTP to a real docker-registry on 127.0.0.1:
+# - a fresh push arrives intact (skopeo pulls back the same manifest and blob digests);
+# - a re-push of the unchanged image sends only HEAD requests (plus the GET /v2/ ping);
+# - changing one layer uploads exactly that layer and the config;
+# - chunked uploads (forced by a small threshold) give the same blobs.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source tests/registry/e2e_lib.sh
+
+build_stowage
+PORT=$(free_port)
+start_registry reg "$PORT"
+REPO=127.0.0.1:$PORT/test/app
+
+echo "== fresh push"
+make_image "$WORK/img1" 1,2,3 --layer-size 300000
+# shellcheck disable=SC2046
+"$STOWAGE" push --repository "$REPO" --tag v1 --tag latest $(push_args "$WORK/img1") \
+  >"$WORK/push1.out" 2>"$WORK/push1.err" || { cat "$WORK/push1.err"; fail "fresh push"; }
+cat "$WORK/push1.out"
+want="$REPO@$(cat "$WORK/img1/digest")"
+[[ "$(tail -n 1 "$WORK/push1.out")" == "$want" ]] || fail "last line is not $want"
+[[ $(summary_field "$WORK/push1.out" blobs_pushed) == 4 ]] || fail "expected 4 blobs pushed"
+grep -q '^pushed sha256:' "$WORK/push1.err" || fail "no 'pushed' progress lines"
+
+echo "== skopeo pulls back the same digests"
+skopeo copy --quiet --src-tls-verify=false "docker://$REPO:v1" "oci:$WORK/back:v1" >/dev/null
+back_manifest=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["manifests"][0]["digest"])' "$WORK/back/index.json")
+[[ "$back_manifest" == "$(cat "$WORK/img1/digest")" ]] || fail "skopeo saw manifest $back_manifest"
+for f in "$WORK"/img1/layer*.tar.gz "$WORK/img1/config.json"; do
+  d=$(sha256sum "$f" | cut -d' ' -f1)
+  cmp -s "$f" "$WORK/back/blobs/sha256/$d" || fail "blob $f differs after the round trip"
+done
+skopeo inspect --tls-verify=false "docker://$REPO:latest" | grep -q "$(cat "$WORK/img1/digest")" \
+  || fail "tag latest does not point at the pushed digest"
+
+echo "== no-change re-push: only HEAD requests"
+# shellcheck disable=SC2046
+"$STOWAGE" push --verbose --repository "$REPO" --tag v1 --tag latest $(push_args "$WORK/img1") \
+  >"$WORK/push2.out" 2>"$WORK/push2.err" || { cat "$WORK/push2.err"; fail "re-push"; }
+tail -n 3 "$WORK/push2.out"
+methods=$(grep -E '^> (GET|HEAD|POST|PUT|PATCH|DELETE) ' "$WORK/push2.err" | awk '{print $2, $3}' | grep -v '^GET https://' || true)
+echo "$methods" | sed 's/^/   /'
+non_head=$(echo "$methods" | grep -v '^HEAD ' | grep -vc '^GET http://127.0.0.1:[0-9]*/v2/$' || true)
+[[ "$non_head" == 0 ]] || fail "re-push sent requests other than HEAD and the ping"
+heads=$(echo "$methods" | grep -c '^HEAD ')
+# 4 blobs + the manifest by digest + 2 tags.
+[[ "$heads" == 7 ]] || fail "expected 7 HEAD requests, saw $heads"
+[[ $(summary_field "$WORK/push2.out" uploaded_bytes) == 0 ]] || fail "re-push uploaded bytes"
+[[ $(summary_field "$WORK/push2.out" requests) == 8 ]] || fail "expected 8 requests in the summary"
+
+echo "== one layer changed: uploads that layer and the config"
+make_image "$WORK/img2" 1,9,3 --layer-size 300000
+# shellcheck disable=SC2046
+"$STOWAGE" push --repository "$REPO" --tag v2 $(push_args "$WORK/img2") \
+  >"$WORK/push3.out" 2>"$WORK/push3.err" || { cat "$WORK/push3.err"; fail "changed push"; }
+cat "$WORK/push3.out"
+want_bytes=$(( $(file_size "$WORK/img2/layer1.tar.gz") + $(file_size "$WORK/img2/config.json") ))
+got=$(summary_field "$WORK/push3.out" uploaded_bytes)
+[[ "$got" == "$want_bytes" ]] || fail "uploaded $got bytes, expected layer+config = $want_bytes"
+[[ $(summary_field "$WORK/push3.out" config_bytes) == $(file_size "$WORK/img2/config.json") ]] \
+  || fail "config bytes"
+skopeo inspect --tls-verify=false "docker://$REPO:v1" | grep -q "$(cat "$WORK/img1/digest")" \
+  || fail "v1 moved"
+
+echo "== chunked uploads"
+make_image "$WORK/img3" 4,5 --layer-size 2500000
+# shellcheck disable=SC2046
+"$STOWAGE" push --repository "$REPO-chunked" --tag v1 --chunk-threshold 1000000 \
+  --chunk-size 600000 --jobs 2 $(push_args "$WORK/img3") \
+  >"$WORK/push4.out" 2>"$WORK/push4.err" || { cat "$WORK/push4.err"; fail "chunked push"; }
+[[ $(grep '^summary:' "$WORK/push4.out" | grep -o 'PATCH=[0-9]*') == "PATCH=10" ]] \
+  || fail "expected 10 PATCH requests: $(grep '^summary:' "$WORK/push4.out")"
+skopeo copy --quiet --src-tls-verify=false "docker://$REPO-chunked:v1" "oci:$WORK/back3:v1" >/dev/null
+for f in "$WORK"/img3/layer*.tar.gz; do
+  d=$(sha256sum "$f" | cut -d' ' -f1)
+  cmp -s "$f" "$WORK/back3/blobs/sha256/$d" || fail "chunked blob $f differs"
+done
+
+echo "== a wrong blob is an error, not an upload"
+cp "$WORK/img1/layer0.tar.gz" "$WORK/bad.tar.gz"
+cp "$WORK/img2/layer1.tar.gz" "$WORK/img1-badlayer.tar.gz"
+sed "s#$WORK/img3/layer0.tar.gz#$WORK/img1/layer0.tar.gz#" "$WORK/img3/layers.flags" >"$WORK/img3/bad.flags"
+if "$STOWAGE" push --repository "$REPO-bad" --manifest "$WORK/img3/manifest.json" \
+  --config "$WORK/img3/config.json" $(sed 's/^/--layer /' "$WORK/img3/bad.flags") \
+  >"$WORK/bad.out" 2>"$WORK/bad.err"; then
+  fail "a blob that does not match its descriptor was pushed"
+fi
+grep -q "does not match\|descriptor says" "$WORK/bad.err" || { cat "$WORK/bad.err"; fail "unclear error"; }
+if curl -sf -o /dev/null "http://127.0.0.1:$PORT/v2/test/app-bad/manifests/$(cat "$WORK/img3/digest")"; then
+  fail "manifest went up although a blob was wrong"
+fi
+echo "PASS push_plain"

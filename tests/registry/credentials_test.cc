@@ -1,0 +1,127 @@
+#include "builder/registry/credentials.h"
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+
+#include "builder/common/files.h"
+#include "gtest/gtest.h"
+
+namespace stowage {
+namespace registry {
+namespace {
+
+DockerConfig MustParse(const std::string& text) {
+  auto c = DockerConfig::Parse(text, "config.json");
+  EXPECT_TRUE(c.ok()) << c.status();
+  return c.ok() ? *c : DockerConfig{};
+}
+
+HelperRunner NeverCalled() {
+  return [](const std::string&, const std::string&, bool*) -> absl::StatusOr<std::string> {
+    ADD_FAILURE() << "no helper should run";
+    return std::string();
+  };
+}
+
+TEST(CredentialsTest, AuthFieldDecodesAtFirstColon) {
+  // base64("user:pa:ss")
+  auto config = MustParse(R"({"auths":{"https://127.0.0.1:5000":{"auth":"dXNlcjpwYTpzcw=="}}})");
+  auto c = ResolveCredentials(config, "127.0.0.1:5000", NeverCalled());
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->username, "user");
+  EXPECT_EQ(c->password, "pa:ss");
+}
+
+TEST(CredentialsTest, IdentityTokenAndUnknownHost) {
+  auto config = MustParse(R"({"auths":{"reg.example":{"identitytoken":"tok"}}})");
+  auto c = ResolveCredentials(config, "reg.example", NeverCalled());
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->identity_token, "tok");
+  c = ResolveCredentials(config, "other.example", NeverCalled());
+  ASSERT_TRUE(c.ok());
+  EXPECT_TRUE(c->anonymous());
+}
+
+TEST(CredentialsTest, BadAuthIsAnError) {
+  auto config = MustParse(R"({"auths":{"h":{"auth":"bm9jb2xvbg=="}}})");  // "nocolon"
+  EXPECT_FALSE(ResolveCredentials(config, "h", NeverCalled()).ok());
+  config = MustParse(R"({"auths":{"h":{"auth":"***"}}})");
+  EXPECT_FALSE(ResolveCredentials(config, "h", NeverCalled()).ok());
+  EXPECT_FALSE(DockerConfig::Parse("{", "x").ok());
+  EXPECT_FALSE(DockerConfig::Parse(R"({"credHelpers":{"h":1}})", "x").ok());
+}
+
+TEST(CredentialsTest, CredHelpersBeforeCredsStore) {
+  auto config = MustParse(
+      R"({"credsStore":"store","credHelpers":{"reg.example":"special"},"auths":{"reg.example":{}}})");
+  std::string used, server;
+  HelperRunner runner = [&](const std::string& helper, const std::string& s,
+                            bool* not_found) -> absl::StatusOr<std::string> {
+    used = helper;
+    server = s;
+    *not_found = false;
+    return std::string(R"({"ServerURL":"reg.example","Username":"u","Secret":"p"})");
+  };
+  auto c = ResolveCredentials(config, "reg.example", runner);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(used, "special");
+  EXPECT_EQ(server, "reg.example");
+  EXPECT_EQ(c->username, "u");
+  EXPECT_EQ(c->password, "p");
+  c = ResolveCredentials(config, "other.example", runner);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(used, "store");
+}
+
+TEST(CredentialsTest, HelperNotFoundMeansAnonymousAndTokenUser) {
+  auto config = MustParse(R"({"credsStore":"store"})");
+  HelperRunner not_found = [](const std::string&, const std::string&,
+                              bool* nf) -> absl::StatusOr<std::string> {
+    *nf = true;
+    return std::string();
+  };
+  auto c = ResolveCredentials(config, "h", not_found);
+  ASSERT_TRUE(c.ok());
+  EXPECT_TRUE(c->anonymous());
+  auto t = ParseHelperOutput(R"({"Username":"<token>","Secret":"refresh"})", "x");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->identity_token, "refresh");
+  EXPECT_TRUE(t->username.empty());
+  EXPECT_FALSE(ParseHelperOutput("not json", "x").ok());
+}
+
+// Runs a real helper script through PATH, as docker does.
+TEST(CredentialsTest, RunsHelperProgram) {
+  std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/bin";
+  mkdir(dir.c_str(), 0755);
+  std::string script = dir + "/docker-credential-unittest";
+  ASSERT_TRUE(WriteFileAtomically(script, R"(#!/bin/sh
+[ "$1" = get ] || exit 3
+read -r server || true
+case "$server" in
+  known.example) printf '{"ServerURL":"%s","Username":"alice","Secret":"s3cret"}' "$server" ;;
+  *) echo "credentials not found in native keychain"; exit 1 ;;
+esac
+)").ok());
+  chmod(script.c_str(), 0755);
+  std::string path = dir + ":" + std::getenv("PATH");
+  setenv("PATH", path.c_str(), 1);
+  bool not_found = true;
+  auto out = RunCredentialHelper("unittest", "known.example", &not_found);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_FALSE(not_found);
+  auto c = ParseHelperOutput(*out, "unittest");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->username, "alice");
+  EXPECT_EQ(c->password, "s3cret");
+  out = RunCredentialHelper("unittest", "unknown.example", &not_found);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TRUE(not_found);
+  out = RunCredentialHelper("missing-helper-xyz", "h", &not_found);
+  EXPECT_FALSE(out.ok());
+}
+
+}  // namespace
+}  // namespace registry
+}  // namespace stowage
