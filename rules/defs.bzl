@@ -7,6 +7,7 @@ load("//rules/private:index.bzl", _oci_image_index = "oci_image_index")
 load("//rules/private:layer.bzl", _oci_layer = "oci_layer")
 load("//rules/private:layout.bzl", _oci_layout = "oci_layout")
 load("//rules/private:tarball.bzl", _oci_tarball = "oci_tarball")
+load("//rules/private:static.bzl", _static_assets = "static_assets")
 
 LayerInfo = _LayerInfo
 ImageInfo = _ImageInfo
@@ -16,11 +17,8 @@ StaticAssetsInfo = _StaticAssetsInfo
 oci_import = _oci_import
 
 oci_image = _oci_image
-
 oci_image_index = _oci_image_index
-
 oci_layout = _oci_layout
-
 oci_tarball = _oci_tarball
-
 oci_layer = _oci_layer
+static_assets = _static_assets

@@ -1,0 +1,109 @@
+#include "builder/static/compress.h"
+
+#include <brotli/encode.h>
+#include <zlib.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "builder/common/status_macros.h"
+
+namespace stowage {
+
+const std::vector<std::string>& DefaultSkipCompressExtensions() {
+  static const auto* list =
+      new std::vector<std::string>{"jpg", "jpeg", "png", "gif", "webp", "zip", "gz",   "tgz",
+                                   "bz2", "tbz",  "xz",  "br",  "swf",  "flv", "woff", "woff2"};
+  return *list;
+}
+
+bool ShouldCompress(absl::string_view name, const std::vector<std::string>& skip_extensions) {
+  if (skip_extensions.empty()) return !name.empty();  // re.compile("^$")
+  for (const std::string& ext : skip_extensions) {
+    if (absl::EndsWithIgnoreCase(name, absl::StrCat(".", ext))) return false;
+  }
+  return true;
+}
+
+bool IsCompressedEffectively(size_t original_size, size_t compressed_size) {
+  if (original_size == 0) return false;
+  return static_cast<double>(compressed_size) / static_cast<double>(original_size) <= 0.95;
+}
+
+absl::StatusOr<std::string> GzipLikePython(absl::string_view data) {
+  // RFC 1952 header: magic, deflate, no flags, mtime 0, XFL 2 (level 9), OS 255.
+  std::string out("\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff", 10);
+  z_stream z{};
+  if (deflateInit2(&z, 9, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    return absl::InternalError("zlib: deflateInit2 failed");
+  }
+  size_t header = out.size();
+  out.resize(header + deflateBound(&z, data.size()) + 16);
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(&out[header]);
+  z.avail_out = static_cast<uInt>(out.size() - header);
+  int rc = deflate(&z, Z_FINISH);
+  size_t written = z.total_out;
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) return absl::InternalError(absl::StrCat("zlib: deflate failed: ", rc));
+  out.resize(header + written);
+  uLong crc = crc32(0L, Z_NULL, 0);
+  crc = crc32_z(crc, reinterpret_cast<const Bytef*>(data.data()), data.size());
+  uint32_t size = static_cast<uint32_t>(data.size());
+  for (uint32_t v : {static_cast<uint32_t>(crc), size}) {
+    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> BrotliLikePython(absl::string_view data) {
+  BrotliEncoderState* enc = BrotliEncoderCreateInstance(nullptr, nullptr, nullptr);
+  if (enc == nullptr) return absl::InternalError("brotli: cannot create an encoder");
+  BrotliEncoderSetParameter(enc, BROTLI_PARAM_MODE, BROTLI_MODE_GENERIC);
+  BrotliEncoderSetParameter(enc, BROTLI_PARAM_QUALITY, 11);
+  BrotliEncoderSetParameter(enc, BROTLI_PARAM_LGWIN, 22);
+  BrotliEncoderSetParameter(enc, BROTLI_PARAM_LGBLOCK, 0);
+  std::string out;
+  size_t available_in = data.size();
+  const uint8_t* next_in = reinterpret_cast<const uint8_t*>(data.data());
+  auto run = [&](BrotliEncoderOperation op) -> bool {
+    while (true) {
+      uint8_t buffer[65536];
+      size_t available_out = sizeof(buffer);
+      uint8_t* next_out = buffer;
+      if (!BrotliEncoderCompressStream(enc, op, &available_in, &next_in, &available_out, &next_out,
+                                       nullptr)) {
+        return false;
+      }
+      out.append(reinterpret_cast<char*>(buffer), sizeof(buffer) - available_out);
+      if (op == BROTLI_OPERATION_FINISH) {
+        if (BrotliEncoderIsFinished(enc)) return true;
+      } else if (available_in == 0 && !BrotliEncoderHasMoreOutput(enc)) {
+        return true;
+      }
+    }
+  };
+  bool ok = run(BROTLI_OPERATION_PROCESS) && run(BROTLI_OPERATION_FINISH);
+  BrotliEncoderDestroyInstance(enc);
+  if (!ok) return absl::InternalError("brotli: compression failed");
+  return out;
+}
+
+absl::StatusOr<CompressedVariants> CompressLikeWhiteNoise(absl::string_view data, bool use_brotli,
+                                                          bool use_gzip) {
+  CompressedVariants out;
+  if (use_brotli) {
+    ASSIGN_OR_RETURN(std::string br, BrotliLikePython(data));
+    // "If Brotli compression wasn't effective gzip won't be either."
+    if (!IsCompressedEffectively(data.size(), br.size())) return out;
+    out.br = std::move(br);
+  }
+  if (use_gzip) {
+    ASSIGN_OR_RETURN(std::string gz, GzipLikePython(data));
+    if (IsCompressedEffectively(data.size(), gz.size())) out.gz = std::move(gz);
+  }
+  return out;
+}
+
+}  // namespace stowage

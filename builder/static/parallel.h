@@ -1,0 +1,42 @@
+// A bounded parallel loop: fn(i) for every i in [0, n) on a few threads. Work is claimed by
+// index and each index writes only its own slot, so results never depend on scheduling or on
+// the thread count.
+#ifndef STOWAGE_BUILDER_STATIC_PARALLEL_H_
+#define STOWAGE_BUILDER_STATIC_PARALLEL_H_
+
+#include <atomic>
+#include <functional>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace stowage {
+
+// `threads` <= 0 means one per core. Returns the error of the lowest failing index.
+inline absl::Status ParallelFor(size_t n, int threads,
+                                const std::function<absl::Status(size_t)>& fn) {
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  size_t workers = std::min<size_t>(static_cast<size_t>(threads), n);
+  std::vector<absl::Status> statuses(n);
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  auto work = [&] {
+    for (size_t i = next++; i < n && !failed; i = next++) {
+      statuses[i] = fn(i);
+      if (!statuses[i].ok()) failed = true;
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < workers; ++t) pool.emplace_back(work);
+  if (workers > 0) work();
+  for (std::thread& t : pool) t.join();
+  for (const absl::Status& s : statuses) {
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace stowage
+
+#endif  // STOWAGE_BUILDER_STATIC_PARALLEL_H_

@@ -1,0 +1,191 @@
+#include "builder/static/static_assets.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "builder/common/files.h"
+#include "builder/common/status_macros.h"
+#include "builder/static/compress.h"
+#include "builder/static/manifest.h"
+#include "builder/static/parallel.h"
+
+namespace stowage {
+namespace {
+
+absl::StatusOr<std::vector<BlobPtr>> ReadAll(const std::vector<CollectedFile>& files, int threads) {
+  std::vector<BlobPtr> blobs(files.size());
+  RETURN_IF_ERROR(ParallelFor(files.size(), threads, [&](size_t i) -> absl::Status {
+    ASSIGN_OR_RETURN(std::string data, ReadFile(files[i].path));
+    blobs[i] = MakeBlob(std::move(data));
+    return absl::OkStatus();
+  }));
+  return blobs;
+}
+
+// WhiteNoise's CompressedManifestStaticFilesStorage.post_process_with_compression, after
+// Django's post-processing: delete non-hashed files if asked, then compress.
+absl::Status CompressLikeWhiteNoiseStorage(const PostProcessResult& processed,
+                                           const StaticAssetsOptions& options,
+                                           VirtualStorage* storage) {
+  std::set<std::string> originals, hashed;
+  for (const auto& [name, hashed_name] : processed.hashed_files) {
+    originals.insert(name);
+    hashed.insert(hashed_name);
+  }
+  std::set<std::string> to_compress = hashed;
+  if (options.keep_only_hashed_files) {
+    std::set<std::string> to_delete = originals;
+    to_delete.insert(processed.new_files.begin(), processed.new_files.end());
+    for (const std::string& name : to_delete) {
+      // Unlike os.unlink, a directory name (a CSS url() of a folder) is left alone.
+      if (!hashed.count(name)) storage->Delete(name).IgnoreError();
+    }
+  } else {
+    to_compress.insert(originals.begin(), originals.end());
+  }
+  if (!options.gzip && !options.brotli) return absl::OkStatus();
+
+  // Compress each distinct content once: a non-CSS file and its hashed copy share bytes.
+  std::vector<std::string> names;
+  std::vector<BlobPtr> unique;
+  std::vector<size_t> job_of;
+  std::map<std::string, std::vector<size_t>> by_md5;
+  for (const std::string& name : to_compress) {
+    if (!ShouldCompress(name, options.skip_compress_extensions)) continue;
+    ASSIGN_OR_RETURN(BlobPtr blob, storage->Open(name));
+    if (blob == nullptr) {
+      return absl::InternalError(absl::StrCat("cannot compress '", name, "': not a file"));
+    }
+    size_t job = unique.size();
+    for (size_t candidate : by_md5[blob->md5_hex]) {
+      if (unique[candidate] == blob || unique[candidate]->data == blob->data) job = candidate;
+    }
+    if (job == unique.size()) {
+      by_md5[blob->md5_hex].push_back(job);
+      unique.push_back(blob);
+    }
+    names.push_back(name);
+    job_of.push_back(job);
+  }
+  std::vector<CompressedVariants> variants(unique.size());
+  RETURN_IF_ERROR(ParallelFor(unique.size(), options.threads, [&](size_t i) -> absl::Status {
+    ASSIGN_OR_RETURN(variants[i],
+                     CompressLikeWhiteNoise(unique[i]->data, options.brotli, options.gzip));
+    return absl::OkStatus();
+  }));
+  std::vector<BlobPtr> br(unique.size()), gz(unique.size());
+  for (size_t i = 0; i < unique.size(); ++i) {
+    if (variants[i].br) br[i] = MakeBlob(std::move(*variants[i].br));
+    if (variants[i].gz) gz[i] = MakeBlob(std::move(*variants[i].gz));
+  }
+  for (size_t k = 0; k < names.size(); ++k) {
+    if (br[job_of[k]]) RETURN_IF_ERROR(storage->Save(names[k] + ".br", br[job_of[k]]));
+    if (gz[job_of[k]]) RETURN_IF_ERROR(storage->Save(names[k] + ".gz", gz[job_of[k]]));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WriteWhole(int fd, absl::string_view data, const std::string& path) {
+  while (!data.empty()) {
+    ssize_t n = write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoStatus("cannot write", path);
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FillTree(const std::map<std::string, BlobPtr>& files, const std::string& root,
+                      int threads) {
+  std::set<std::string> dirs;
+  for (const auto& [name, blob] : files) {
+    for (size_t slash = name.find('/'); slash != std::string::npos;
+         slash = name.find('/', slash + 1)) {
+      dirs.insert(name.substr(0, slash));
+    }
+  }
+  for (const std::string& dir : dirs) {  // parents sort before their children
+    std::string path = absl::StrCat(root, "/", dir);
+    if (mkdir(path.c_str(), 0755) != 0 || chmod(path.c_str(), 0755) != 0) {
+      return ErrnoStatus("cannot create directory", path);
+    }
+  }
+  std::vector<const std::pair<const std::string, BlobPtr>*> entries;
+  for (const auto& entry : files) entries.push_back(&entry);
+  return ParallelFor(entries.size(), threads, [&](size_t i) -> absl::Status {
+    std::string path = absl::StrCat(root, "/", entries[i]->first);
+    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) return ErrnoStatus("cannot create", path);
+    absl::Status status = WriteWhole(fd, entries[i]->second->data, path);
+    if (status.ok() && fchmod(fd, 0644) != 0) status = ErrnoStatus("cannot chmod", path);
+    if (close(fd) != 0 && status.ok()) status = ErrnoStatus("cannot close", path);
+    return status;
+  });
+}
+
+}  // namespace
+
+StaticAssetsOptions DefaultStaticAssetsOptions() {
+  StaticAssetsOptions options;
+  options.skip_compress_extensions = DefaultSkipCompressExtensions();
+  options.ignore_patterns = DefaultIgnorePatterns();
+  return options;
+}
+
+absl::StatusOr<StaticAssets> BuildStaticAssets(const std::vector<StaticSource>& sources,
+                                               const StaticAssetsOptions& options) {
+  StaticAssets out;
+  ASSIGN_OR_RETURN(CollectResult collected, CollectSources(sources, options.ignore_patterns));
+  out.warnings = collected.warnings;
+  ASSIGN_OR_RETURN(std::vector<BlobPtr> blobs, ReadAll(collected.files, options.threads));
+
+  // collectstatic copies every found file first, then post-processes.
+  VirtualStorage storage;
+  std::vector<FoundFile> found;
+  for (size_t i = 0; i < blobs.size(); ++i) {
+    RETURN_IF_ERROR(storage.Save(collected.files[i].name, blobs[i]));
+    found.push_back(FoundFile{collected.files[i].name, blobs[i]});
+  }
+  ASSIGN_OR_RETURN(PostProcessResult processed, PostProcess(found, options.post_process, &storage));
+  out.warnings.insert(out.warnings.end(), processed.warnings.begin(), processed.warnings.end());
+  out.manifest = ManifestJson(processed.hashed_files, options.post_process.version);
+  RETURN_IF_ERROR(storage.Save(kManifestName, MakeBlob(out.manifest)));
+  RETURN_IF_ERROR(CompressLikeWhiteNoiseStorage(processed, options, &storage));
+  out.files = storage.files();
+  return out;
+}
+
+absl::Status WriteTree(const std::map<std::string, BlobPtr>& files, const std::string& out_dir,
+                       int threads) {
+  std::string templ = out_dir + ".tmp.XXXXXX";
+  std::vector<char> buffer(templ.begin(), templ.end());
+  buffer.push_back('\0');
+  if (mkdtemp(buffer.data()) == nullptr)
+    return ErrnoStatus("cannot create a directory beside", out_dir);
+  std::string temp(buffer.data());
+  absl::Status status = chmod(temp.c_str(), 0755) == 0 ? FillTree(files, temp, threads)
+                                                       : ErrnoStatus("cannot chmod", temp);
+  if (status.ok() && rename(temp.c_str(), out_dir.c_str()) != 0) {
+    if (errno == ENOTEMPTY || errno == EEXIST) {
+      status = absl::FailedPreconditionError(
+          absl::StrCat("output directory ", out_dir, " exists and is not empty"));
+    } else {
+      status = ErrnoStatus("cannot rename into place", out_dir);
+    }
+  }
+  if (!status.ok()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(temp, ignored);
+  }
+  return status;
+}
+
+}  // namespace stowage

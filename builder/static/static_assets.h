@@ -1,0 +1,50 @@
+// The whole of `collectstatic` with WhiteNoise's CompressedManifestStaticFilesStorage, as one
+// function from sources to a finished tree: collect (finders), copy originals, post-process
+// (hashed names, rewritten references, manifest), optionally drop non-hashed files, then
+// precompress (in parallel; identical contents are compressed once).
+#ifndef STOWAGE_BUILDER_STATIC_STATIC_ASSETS_H_
+#define STOWAGE_BUILDER_STATIC_STATIC_ASSETS_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "builder/static/collect.h"
+#include "builder/static/post_process.h"
+#include "builder/static/storage.h"
+
+namespace stowage {
+
+struct StaticAssetsOptions {
+  PostProcessOptions post_process;
+  bool gzip = true;
+  bool brotli = true;
+  bool keep_only_hashed_files = false;                // WHITENOISE_KEEP_ONLY_HASHED_FILES
+  std::vector<std::string> skip_compress_extensions;  // WHITENOISE_SKIP_COMPRESS_EXTENSIONS
+  std::vector<std::string> ignore_patterns;
+  int threads = 0;  // <= 0: one per core
+};
+
+StaticAssetsOptions DefaultStaticAssetsOptions();
+
+struct StaticAssets {
+  std::map<std::string, BlobPtr> files;  // the tree, staticfiles.json included
+  std::string manifest;                  // staticfiles.json
+  std::vector<std::string> warnings;
+};
+
+absl::StatusOr<StaticAssets> BuildStaticAssets(const std::vector<StaticSource>& sources,
+                                               const StaticAssetsOptions& options);
+
+// Writes `files` as a new directory `out_dir`: built in a temporary directory beside it and
+// renamed into place (an existing empty `out_dir`, as Bazel creates, is replaced). Modes are
+// fixed (0755 directories, 0644 files) whatever the umask. Nothing is left on failure.
+absl::Status WriteTree(const std::map<std::string, BlobPtr>& files, const std::string& out_dir,
+                       int threads);
+
+constexpr char kManifestName[] = "staticfiles.json";
+
+}  // namespace stowage
+
+#endif  // STOWAGE_BUILDER_STATIC_STATIC_ASSETS_H_

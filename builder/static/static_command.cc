@@ -1,0 +1,46 @@
+// `stowage static --spec=SPEC.json --out=DIR [--manifest=FILE] [--threads=N]`: collects static
+// files as Django's collectstatic with WhiteNoise's CompressedManifestStaticFilesStorage would,
+// into a new directory DIR (STATIC_ROOT's contents); FILE gets a copy of staticfiles.json.
+#include <cstdio>
+
+#include "builder/cli/command.h"
+#include "builder/common/files.h"
+#include "builder/common/json_file.h"
+#include "builder/common/status_macros.h"
+#include "builder/static/spec.h"
+#include "builder/static/static_assets.h"
+
+namespace stowage {
+namespace {
+
+absl::Status StaticMain(const std::vector<std::string>& args) {
+  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, {"spec", "out", "manifest", "threads"}));
+  ASSIGN_OR_RETURN(std::string spec_path, flags.Require("spec"));
+  ASSIGN_OR_RETURN(std::string out_dir, flags.Require("out"));
+  ASSIGN_OR_RETURN(long long threads, flags.GetInt("threads", 0));
+  ASSIGN_OR_RETURN(nlohmann::json spec_json, ReadJsonFile(spec_path));
+  ASSIGN_OR_RETURN(StaticSpec spec, ParseStaticSpec(spec_json));
+  spec.options.threads = static_cast<int>(threads);
+
+  ASSIGN_OR_RETURN(StaticAssets assets, BuildStaticAssets(spec.sources, spec.options));
+  for (const std::string& warning : assets.warnings) {
+    std::fprintf(stderr, "stowage: warning: %s\n", warning.c_str());
+  }
+  // The manifest copy is prepared first and committed last, so a failure leaves neither.
+  std::optional<AtomicFile> manifest;
+  if (flags.Has("manifest")) {
+    ASSIGN_OR_RETURN(AtomicFile file, AtomicFile::Create(flags.Get("manifest")));
+    RETURN_IF_ERROR(file.Write(assets.manifest));
+    manifest.emplace(std::move(file));
+  }
+  RETURN_IF_ERROR(WriteTree(assets.files, out_dir, spec.options.threads));
+  if (manifest) RETURN_IF_ERROR(manifest->Commit());
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+STOWAGE_REGISTER_COMMAND("static", "collect static files like Django's collectstatic + WhiteNoise",
+                         StaticMain);
+
+}  // namespace stowage

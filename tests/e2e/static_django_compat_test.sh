@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Compatibility of `stowage static` with Debian's real Django 3.2 `collectstatic` and WhiteNoise 6.0
+# (CompressedManifestStaticFilesStorage): the same inputs (our fixture tree with nested CSS imports,
+# fonts, images and source maps, a prefixed source, a shadowed duplicate, and django.contrib.admin's
+# own static files) must give the same file names, the same staticfiles.json "paths", the same
+# bytes in every file, and .gz/.br variants that decompress to their originals. Also checks that
+# the tree does not depend on the thread count or the umask, in both WhiteNoise modes.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+PY=/usr/bin/python3
+bazel build //builder:stowage >/dev/null 2>&1 || { echo "FAIL: bazel build //builder:stowage"; exit 1; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/static-compat.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+cp bazel-bin/builder/stowage "$tmp/stowage"
+
+fixtures="$PWD/tests/static/fixtures"
+admin_src=$($PY -c 'import django.contrib.admin, os; print(os.path.join(os.path.dirname(django.contrib.admin.__file__), "static"))')
+# Django's own admin files, copied so both tools read the same bytes from a private tree.
+cp -rL "$admin_src" "$tmp/admin_static"
+
+mkdir -p "$tmp/proj"
+cat >"$tmp/proj/compat_settings.py" <<PYEOF
+import os
+SECRET_KEY = "static-compat-test-only"
+INSTALLED_APPS = [
+    "django.contrib.admin", "django.contrib.auth", "django.contrib.contenttypes",
+    "django.contrib.sessions", "django.contrib.messages", "django.contrib.staticfiles",
+]
+STATIC_URL = "/static/"
+STATIC_ROOT = os.environ["COMPAT_STATIC_ROOT"]
+STATICFILES_DIRS = ["$fixtures/app", ("vendor", "$fixtures/vendor"), "$fixtures/extra"]
+STATICFILES_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+WHITENOISE_KEEP_ONLY_HASHED_FILES = os.environ.get("COMPAT_KEEP_ONLY") == "1"
+PYEOF
+
+write_spec() {  # $1 = spec path, $2 = keep_only_hashed_files (true/false)
+  cat >"$1" <<JSON
+{"django_version": "3.2", "static_url": "/static/", "keep_only_hashed_files": $2,
+ "sources": [
+  {"dirs": [["", "$fixtures/app"]]},
+  {"prefix": "vendor", "dirs": [["", "$fixtures/vendor"]]},
+  {"dirs": [["", "$fixtures/extra"]]},
+  {"dirs": [["", "$tmp/admin_static"]]}
+ ]}
+JSON
+}
+
+compare() {  # $1 = Django's STATIC_ROOT, $2 = ours, $3 = our manifest copy
+  $PY - "$1" "$2" "$3" <<'PYEOF'
+import brotli, gzip, json, os, sys
+django_root, ours_root, manifest_copy = sys.argv[1:4]
+def tree(root):
+    out = {}
+    for d, _, files in os.walk(root):
+        for f in files:
+            p = os.path.join(d, f)
+            out[os.path.relpath(p, root)] = open(p, "rb").read()
+    return out
+theirs, ours = tree(django_root), tree(ours_root)
+problems = []
+only_theirs, only_ours = sorted(set(theirs) - set(ours)), sorted(set(ours) - set(theirs))
+if only_theirs: problems.append("only in Django's tree: %s" % only_theirs[:20])
+if only_ours: problems.append("only in ours: %s" % only_ours[:20])
+m_theirs = json.loads(theirs["staticfiles.json"])
+m_ours = json.loads(ours["staticfiles.json"])
+if m_theirs != m_ours:
+    a, b = m_theirs["paths"], m_ours["paths"]
+    diff = {k: (a.get(k), b.get(k)) for k in set(a) | set(b) if a.get(k) != b.get(k)}
+    problems.append("staticfiles.json differs: version %r vs %r; paths %r" % (
+        m_theirs.get("version"), m_ours.get("version"), dict(list(diff.items())[:10])))
+if open(manifest_copy, "rb").read() != ours["staticfiles.json"]:
+    problems.append("the separate manifest output differs from the tree's staticfiles.json")
+for name in sorted(set(theirs) & set(ours)):
+    if name != "staticfiles.json" and theirs[name] != ours[name]:
+        problems.append("bytes differ: %s (%d vs %d bytes)" % (name, len(theirs[name]), len(ours[name])))
+for name, data in ours.items():
+    base = name[:-3]
+    if name.endswith(".gz") and base in ours and gzip.decompress(data) != ours[base]:
+        problems.append("%s does not decompress to %s" % (name, base))
+    if name.endswith(".br") and base in ours and brotli.decompress(data) != ours[base]:
+        problems.append("%s does not decompress to %s" % (name, base))
+compressed = sum(1 for n in ours if n.endswith((".gz", ".br")))
+if problems:
+    print("FAIL: stowage static differs from Django collectstatic + WhiteNoise:")
+    for p in problems[:40]: print("  " + p)
+    sys.exit(1)
+print("  same %d files (%d compressed variants), same manifest (%d paths), same bytes" % (
+    len(ours), compressed, len(m_ours["paths"])))
+PYEOF
+}
+
+for keep in 0 1; do
+  keep_json=false; [[ $keep == 1 ]] && keep_json=true
+  echo "== keep_only_hashed_files=$keep_json"
+  COMPAT_STATIC_ROOT="$tmp/django_$keep" COMPAT_KEEP_ONLY=$keep DJANGO_SETTINGS_MODULE=compat_settings \
+    PYTHONPATH="$tmp/proj" $PY -m django collectstatic --noinput -v0 \
+    || { echo "FAIL: Django collectstatic failed"; exit 1; }
+  write_spec "$tmp/spec_$keep.json" $keep_json
+  "$tmp/stowage" static --spec="$tmp/spec_$keep.json" --out="$tmp/ours_$keep" \
+    --manifest="$tmp/ours_$keep.json" 2>"$tmp/stderr_$keep" \
+    || { cat "$tmp/stderr_$keep"; echo "FAIL: stowage static failed"; exit 1; }
+  grep -q "Found another file with the destination path 'css/base.css'" "$tmp/stderr_$keep" \
+    || { cat "$tmp/stderr_$keep"; echo "FAIL: no warning for the shadowed css/base.css"; exit 1; }
+  compare "$tmp/django_$keep" "$tmp/ours_$keep" "$tmp/ours_$keep.json"
+
+  # Determinism: other thread counts and umasks give the same bytes and modes.
+  for variant in "1 022" "4 077" "3 002"; do
+    set -- $variant
+    out="$tmp/det_${keep}_$1_$2"
+    (umask "$2" && "$tmp/stowage" static --spec="$tmp/spec_$keep.json" --out="$out" --threads="$1" 2>/dev/null)
+    diff -r "$tmp/ours_$keep" "$out" >/dev/null || { echo "FAIL: tree differs with --threads=$1 umask $2"; exit 1; }
+    a=$(cd "$tmp/ours_$keep" && find . -printf '%m %y %p\n' | sort | sha256sum)
+    b=$(cd "$out" && find . -printf '%m %y %p\n' | sort | sha256sum)
+    [[ "$a" == "$b" ]] || { echo "FAIL: modes differ with umask $2"; exit 1; }
+  done
+  echo "  identical across --threads=1/3/4 and umask 022/077/002"
+done
+echo "PASS: static_django_compat"
