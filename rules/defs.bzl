@@ -2,6 +2,8 @@
 
 load("//rules:providers.bzl", _ImageIndexInfo = "ImageIndexInfo", _ImageInfo = "ImageInfo", _LayerInfo = "LayerInfo", _StaticAssetsInfo = "StaticAssetsInfo")
 load("//rules/private:image.bzl", _oci_image = "oci_image")
+load("//rules/private:compose.bzl", _ComposeInfo = "ComposeInfo", _compose_file = "compose_file")
+load("//rules/private:heroku.bzl", _HerokuAppInfo = "HerokuAppInfo", _heroku_app = "heroku_app", _heroku_release = "heroku_release")
 load("//rules/private:import.bzl", _oci_import = "oci_import")
 load("//rules/private:index.bzl", _oci_image_index = "oci_image_index")
 load("//rules/private:layer.bzl", _oci_layer = "oci_layer")
@@ -22,3 +24,8 @@ oci_layout = _oci_layout
 oci_tarball = _oci_tarball
 oci_layer = _oci_layer
 static_assets = _static_assets
+heroku_app = _heroku_app
+heroku_release = _heroku_release
+HerokuAppInfo = _HerokuAppInfo
+compose_file = _compose_file
+ComposeInfo = _ComposeInfo

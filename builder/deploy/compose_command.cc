@@ -1,0 +1,38 @@
+// `stowage compose`: writes compose.yaml and compose.prod.yaml from a compose_file spec and the
+// image's manifest descriptor.
+#include "builder/cli/command.h"
+#include "builder/common/files.h"
+#include "builder/common/json_file.h"
+#include "builder/common/status_macros.h"
+#include "builder/deploy/compose_manifest.h"
+#include "builder/deploy/image_ref.h"
+
+namespace stowage {
+namespace {
+
+constexpr char kUsage[] =
+    "usage: stowage compose --spec SPEC.json --descriptor DESCRIPTOR.json --out DEV.yaml "
+    "--prod-out PROD.yaml";
+
+absl::Status ComposeMain(const std::vector<std::string>& args) {
+  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, {"spec", "descriptor", "out", "prod-out"}));
+  if (!flags.positional().empty()) return absl::InvalidArgumentError(kUsage);
+  ASSIGN_OR_RETURN(std::string spec_path, flags.Require("spec"));
+  ASSIGN_OR_RETURN(std::string descriptor_path, flags.Require("descriptor"));
+  ASSIGN_OR_RETURN(std::string out, flags.Require("out"));
+  ASSIGN_OR_RETURN(std::string prod_out, flags.Require("prod-out"));
+
+  ASSIGN_OR_RETURN(nlohmann::json spec_json, ReadJsonFile(spec_path));
+  ASSIGN_OR_RETURN(std::string digest, ReadDescriptorDigest(descriptor_path));
+  ASSIGN_OR_RETURN(ComposeSpec spec, ComposeSpecFromJson(spec_json, digest));
+  ASSIGN_OR_RETURN(ComposeFiles files, GenerateCompose(spec));
+  RETURN_IF_ERROR(WriteFileAtomically(out, files.development));
+  RETURN_IF_ERROR(WriteFileAtomically(prod_out, files.production));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+STOWAGE_REGISTER_COMMAND("compose", "write compose.yaml and its production override", ComposeMain);
+
+}  // namespace stowage

@@ -1,0 +1,43 @@
+// `stowage heroku`: writes heroku.yml and the Dockerfile it builds, from a heroku_app spec and
+// the image's manifest descriptor.
+#include <cstdio>
+
+#include "builder/cli/command.h"
+#include "builder/common/files.h"
+#include "builder/common/json_file.h"
+#include "builder/common/status_macros.h"
+#include "builder/deploy/heroku_manifest.h"
+#include "builder/deploy/image_ref.h"
+
+namespace stowage {
+namespace {
+
+constexpr char kUsage[] =
+    "usage: stowage heroku --spec SPEC.json --descriptor DESCRIPTOR.json "
+    "--heroku-yml OUT --dockerfile OUT";
+
+absl::Status HerokuMain(const std::vector<std::string>& args) {
+  ASSIGN_OR_RETURN(Flags flags,
+                   Flags::Parse(args, {"spec", "descriptor", "heroku-yml", "dockerfile"}));
+  if (!flags.positional().empty()) return absl::InvalidArgumentError(kUsage);
+  ASSIGN_OR_RETURN(std::string spec_path, flags.Require("spec"));
+  ASSIGN_OR_RETURN(std::string descriptor_path, flags.Require("descriptor"));
+  ASSIGN_OR_RETURN(std::string yml_path, flags.Require("heroku-yml"));
+  ASSIGN_OR_RETURN(std::string dockerfile_path, flags.Require("dockerfile"));
+
+  ASSIGN_OR_RETURN(nlohmann::json spec_json, ReadJsonFile(spec_path));
+  ASSIGN_OR_RETURN(HerokuSpec spec, HerokuSpecFromJson(spec_json));
+  ASSIGN_OR_RETURN(std::string digest, ReadDescriptorDigest(descriptor_path));
+  // Render both before writing either: bad input leaves no output at all.
+  ASSIGN_OR_RETURN(std::string yml, GenerateHerokuYml(spec));
+  ASSIGN_OR_RETURN(std::string dockerfile, GenerateHerokuDockerfile(spec, digest));
+  RETURN_IF_ERROR(WriteFileAtomically(yml_path, yml));
+  RETURN_IF_ERROR(WriteFileAtomically(dockerfile_path, dockerfile));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+STOWAGE_REGISTER_COMMAND("heroku", "write heroku.yml and a FROM-by-digest Dockerfile", HerokuMain);
+
+}  // namespace stowage

@@ -1,0 +1,222 @@
+#include "builder/deploy/heroku_release.h"
+
+#include <regex>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "builder/common/json_file.h"
+#include "builder/common/status_macros.h"
+#include "builder/deploy/image_ref.h"
+#include "builder/digest/sha256.h"
+#include "nlohmann/json.hpp"
+
+namespace stowage {
+namespace {
+
+constexpr char kAcceptDockerReleases[] = "application/vnd.heroku+json; version=3.docker-releases";
+constexpr char kAcceptV3[] = "application/vnd.heroku+json; version=3";
+// Heroku's list endpoints page with Range; newest first is all we need.
+constexpr char kReleasesRange[] = "version ..; order=desc, max=10";
+
+std::string TrimSlash(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+// "(status 401: unauthorized: Invalid credentials provided.)" from Heroku's error JSON.
+std::string DescribeApiError(const HttpResponse& response) {
+  std::string detail = absl::StrCat("status ", response.status);
+  try {
+    nlohmann::json body = nlohmann::json::parse(response.body);
+    if (body.is_object()) {
+      if (body.contains("id") && body["id"].is_string()) {
+        absl::StrAppend(&detail, ": ", body["id"].get<std::string>());
+      }
+      if (body.contains("message") && body["message"].is_string()) {
+        absl::StrAppend(&detail, ": ", body["message"].get<std::string>());
+      }
+    }
+  } catch (const nlohmann::json::exception&) {
+    // Not JSON: the status alone says enough.
+  }
+  return detail;
+}
+
+class HerokuApi {
+ public:
+  HerokuApi(HttpClient& http, const HerokuReleaseOptions& options)
+      : http_(http), options_(options), base_(TrimSlash(options.api_url)) {}
+
+  absl::StatusOr<HttpResponse> Call(const std::string& method, const std::string& path,
+                                    const std::string& accept, const std::string& body,
+                                    bool ranged) {
+    HttpRequest request;
+    request.method = method;
+    request.url = base_ + path;
+    request.headers = {{"Accept", accept},
+                       {"Authorization", absl::StrCat("Bearer ", options_.api_key)}};
+    if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
+    if (ranged) request.headers.emplace_back("Range", kReleasesRange);
+    request.body = body;
+    request.total_timeout_ms = options_.request_timeout_ms;
+    absl::StatusOr<HttpResponse> response = http_.Send(request);
+    if (!response.ok()) return Redacted(response.status());
+    if (response->status < 200 || response->status > 299) {
+      return Redacted(absl::FailedPreconditionError(absl::StrCat(
+          "Heroku API ", method, " ", path, " failed (", DescribeApiError(*response), ")")));
+    }
+    return response;
+  }
+
+  absl::Status Redacted(const absl::Status& status) const {
+    return absl::Status(status.code(), Redact(std::string(status.message()), options_.api_key));
+  }
+
+  absl::StatusOr<std::optional<HerokuRelease>> Newest() {
+    ASSIGN_OR_RETURN(HttpResponse response,
+                     Call("GET", absl::StrCat("/apps/", options_.app, "/releases"), kAcceptV3, "",
+                          /*ranged=*/true));
+    absl::StatusOr<std::optional<HerokuRelease>> newest = NewestRelease(response.body);
+    if (!newest.ok()) return Redacted(newest.status());
+    return newest;
+  }
+
+ private:
+  HttpClient& http_;
+  const HerokuReleaseOptions& options_;
+  std::string base_;
+};
+
+}  // namespace
+
+absl::Status ValidateApiUrl(const std::string& url) {
+  if (absl::StartsWith(url, "https://")) return absl::OkStatus();
+  static const std::regex kLoopback(R"(^http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]+)?(/.*)?$)");
+  if (std::regex_match(url, kLoopback)) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "API URL \"", url, "\" must be https:// (plain http only to 127.0.0.1, ::1 or localhost)"));
+}
+
+absl::Status ValidateAppName(const std::string& app) {
+  static const std::regex kApp(R"(^[a-z][a-z0-9-]{2,29}$)");
+  if (!std::regex_match(app, kApp)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "invalid Heroku app name \"", app, "\": 3 to 30 lower-case letters, digits and dashes"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateProcessType(const std::string& type) {
+  static const std::regex kType(R"(^[a-z0-9][a-z0-9_-]*$)");
+  if (!std::regex_match(type, kType)) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid process type \"", type, "\""));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> HerokuImageId(const std::string& manifest_text,
+                                          const std::string& config_bytes) {
+  ASSIGN_OR_RETURN(nlohmann::json manifest, ParseJson(manifest_text, "the manifest"));
+  std::string media_type = manifest.value("mediaType", "");
+  if (media_type != kDockerManifestV2) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the manifest's mediaType is \"", media_type, "\": Heroku's registry accepts only ",
+        kDockerManifestV2, " (build the image with format = \"docker\")"));
+  }
+  if (!manifest.contains("config") || !manifest["config"].is_object() ||
+      !manifest["config"].contains("digest") || !manifest["config"]["digest"].is_string()) {
+    return absl::InvalidArgumentError("the manifest has no config digest");
+  }
+  std::string digest = manifest["config"]["digest"].get<std::string>();
+  RETURN_IF_ERROR(ValidateSha256Digest(digest));
+  if (Sha256Digest(config_bytes) != digest) {
+    return absl::InvalidArgumentError(
+        "the manifest's config digest does not match the config file: they are not one image");
+  }
+  return digest;
+}
+
+std::string FormationPatchBody(const std::string& process_type, const std::string& image_id) {
+  nlohmann::json body = {
+      {"updates", nlohmann::json::array({{{"type", process_type}, {"docker_image", image_id}}})}};
+  return body.dump();
+}
+
+absl::StatusOr<std::optional<HerokuRelease>> NewestRelease(const std::string& body) {
+  ASSIGN_OR_RETURN(nlohmann::json releases, ParseJson(body, "the releases list"));
+  if (!releases.is_array()) {
+    return absl::InvalidArgumentError("the releases list is not a JSON array");
+  }
+  std::optional<HerokuRelease> newest;
+  for (const nlohmann::json& release : releases) {
+    if (!release.is_object() || !release.contains("version") ||
+        !release["version"].is_number_integer()) {
+      return absl::InvalidArgumentError("a release has no integer version");
+    }
+    HerokuRelease r;
+    r.version = release["version"].get<long long>();
+    if (release.contains("status") && release["status"].is_string()) {
+      r.status = release["status"].get<std::string>();
+    }
+    if (release.contains("description") && release["description"].is_string()) {
+      r.description = release["description"].get<std::string>();
+    }
+    if (!newest || r.version > newest->version) newest = r;
+  }
+  return newest;
+}
+
+std::string Redact(const std::string& text, const std::string& secret) {
+  if (secret.empty()) return text;
+  return absl::StrReplaceAll(text, {{secret, "[redacted]"}});
+}
+
+absl::StatusOr<HerokuRelease> ReleaseOnHeroku(HttpClient& http,
+                                              const HerokuReleaseOptions& options) {
+  RETURN_IF_ERROR(ValidateApiUrl(options.api_url));
+  RETURN_IF_ERROR(ValidateAppName(options.app));
+  RETURN_IF_ERROR(ValidateProcessType(options.process_type));
+  RETURN_IF_ERROR(ValidateSha256Digest(options.image_id));
+  if (options.api_key.empty()) {
+    return absl::InvalidArgumentError("HEROKU_API_KEY is not set in the environment");
+  }
+  auto log = [&](const std::string& line) {
+    if (options.log) options.log(Redact(line, options.api_key));
+  };
+  HerokuApi api(http, options);
+
+  // The newest release before ours: the new release is the first with a higher version.
+  ASSIGN_OR_RETURN(std::optional<HerokuRelease> before, api.Newest());
+  long long baseline = before ? before->version : 0;
+
+  log(absl::StrCat("releasing ", options.image_id, " as ", options.process_type, " on ",
+                   options.app));
+  RETURN_IF_ERROR(api.Call("PATCH", absl::StrCat("/apps/", options.app, "/formation"),
+                           kAcceptDockerReleases,
+                           FormationPatchBody(options.process_type, options.image_id),
+                           /*ranged=*/false)
+                      .status());
+
+  std::string last_reported;
+  for (int poll = 0; poll < options.max_polls; ++poll) {
+    ASSIGN_OR_RETURN(std::optional<HerokuRelease> newest, api.Newest());
+    if (newest && newest->version > baseline) {
+      std::string state = absl::StrCat("release v", newest->version, ": ", newest->status);
+      if (state != last_reported) log(state);
+      last_reported = state;
+      if (newest->status == "succeeded") return *newest;
+      if (newest->status == "failed") {
+        return absl::AbortedError(absl::StrCat(
+            "release v", newest->version, " failed: release command failed (see `heroku ",
+            "releases:output ", newest->version, " -a ", options.app, "`)"));
+      }
+    }
+    if (options.sleep && poll + 1 < options.max_polls) options.sleep(options.poll_interval_ms);
+  }
+  return absl::DeadlineExceededError(
+      absl::StrCat("no new release of ", options.app, " finished after ", options.max_polls,
+                   " polls; check `heroku releases -a ", options.app, "`"));
+}
+
+}  // namespace stowage

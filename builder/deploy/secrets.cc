@@ -1,0 +1,139 @@
+#include "builder/deploy/secrets.h"
+
+#include <array>
+#include <cmath>
+#include <regex>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace stowage {
+namespace {
+
+bool IsRunSeparator(char c) {
+  return absl::ascii_isspace(static_cast<unsigned char>(c)) || c == ':' || c == '.' || c == ',' ||
+         c == ';' || c == '/' || c == '?' || c == '"' || c == '\'';
+}
+
+std::vector<absl::string_view> Runs(absl::string_view value) {
+  std::vector<absl::string_view> runs;
+  size_t start = 0;
+  for (size_t i = 0; i <= value.size(); ++i) {
+    if (i == value.size() || IsRunSeparator(value[i])) {
+      if (i > start) runs.push_back(value.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return runs;
+}
+
+// The password of scheme://user:password@host, when it is a literal.
+bool UrlHasLiteralPassword(absl::string_view value) {
+  size_t scheme_end = value.find("://");
+  if (scheme_end == absl::string_view::npos) return false;
+  absl::string_view rest = value.substr(scheme_end + 3);
+  size_t authority_end = rest.find_first_of("/?#");
+  absl::string_view authority = rest.substr(0, authority_end);
+  size_t at = authority.rfind('@');
+  if (at == absl::string_view::npos) return false;
+  absl::string_view userinfo = authority.substr(0, at);
+  size_t colon = userinfo.find(':');
+  if (colon == absl::string_view::npos) return false;
+  absl::string_view password = userinfo.substr(colon + 1);
+  if (password.empty()) return false;
+  return !IsInterpolationOnly(password);
+}
+
+}  // namespace
+
+std::optional<std::string> SecretNameReason(absl::string_view name) {
+  std::string upper = absl::AsciiStrToUpper(name);
+  std::vector<std::string> parts = absl::StrSplit(upper, absl::ByAnyChar("_-."), absl::SkipEmpty());
+  if (parts.empty()) return std::nullopt;
+  static const char* const kSecretParts[] = {"SECRET", "SECRETS", "PASSWORD",   "PASSWORDS",
+                                             "PASSWD", "PASS",    "PWD",        "TOKEN",
+                                             "TOKENS", "APIKEY",  "CREDENTIAL", "CREDENTIALS"};
+  for (const std::string& part : parts) {
+    for (const char* secret : kSecretParts) {
+      if (part == secret) return absl::StrCat("the name contains ", secret);
+    }
+  }
+  if (parts.back() == "KEY" && !(parts.size() >= 2 && parts[parts.size() - 2] == "PUBLIC")) {
+    return std::string("the name ends in KEY");
+  }
+  return std::nullopt;
+}
+
+double ShannonEntropy(absl::string_view s) {
+  if (s.empty()) return 0;
+  std::array<size_t, 256> counts{};
+  for (unsigned char c : s) ++counts[c];
+  double entropy = 0;
+  for (size_t count : counts) {
+    if (count == 0) continue;
+    double p = static_cast<double>(count) / s.size();
+    entropy -= p * std::log2(p);
+  }
+  return entropy;
+}
+
+bool IsHighEntropyRun(absl::string_view run) {
+  if (run.size() < 20) return false;
+  bool lower = false, upper = false, digit = false, symbol = false, all_hex = true;
+  for (char c : run) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (absl::ascii_islower(u)) {
+      lower = true;
+    } else if (absl::ascii_isupper(u)) {
+      upper = true;
+    } else if (absl::ascii_isdigit(u)) {
+      digit = true;
+    } else {
+      symbol = true;
+    }
+    if (!absl::ascii_isxdigit(u)) all_hex = false;
+  }
+  if (all_hex) return false;
+  if (lower + upper + digit + symbol < 2) return false;
+  double threshold = std::min(4.0, 0.9 * std::log2(static_cast<double>(run.size())));
+  return ShannonEntropy(run) >= threshold;
+}
+
+bool IsInterpolationOnly(absl::string_view value) {
+  static const std::regex kReference(
+      R"(^\$(\{[A-Za-z_][A-Za-z0-9_]*([:]?[-?+][^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)$)");
+  return std::regex_match(value.begin(), value.end(), kReference);
+}
+
+std::optional<std::string> SecretValueReason(absl::string_view value) {
+  if (value.empty() || IsInterpolationOnly(value)) return std::nullopt;
+  static const std::regex kAwsKeyId(
+      R"((^|[^A-Z0-9])(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}([^A-Z0-9]|$))");
+  if (std::regex_search(value.begin(), value.end(), kAwsKeyId)) {
+    return std::string("the value looks like an AWS access key id");
+  }
+  if (absl::StrContains(value, "-----BEGIN") && absl::StrContains(value, "PRIVATE KEY")) {
+    return std::string("the value contains a PEM private key");
+  }
+  if (UrlHasLiteralPassword(value)) return std::string("the value is a URL with a password in it");
+  if (absl::StartsWith(value, "django-insecure-")) {
+    return std::string("the value is a Django generated secret key");
+  }
+  static const char* const kTokenPrefixes[] = {"ghp_",     "gho_",     "ghs_",     "github_pat_",
+                                               "glpat-",   "xoxb-",    "xoxp-",    "xoxa-",
+                                               "sk_live_", "rk_live_", "sk_test_", "AIza"};
+  for (absl::string_view run : Runs(value)) {
+    for (const char* prefix : kTokenPrefixes) {
+      if (absl::StartsWith(run, prefix) && run.size() >= std::string(prefix).size() + 16) {
+        return absl::StrCat("the value looks like a ", prefix, "... token");
+      }
+    }
+    if (IsHighEntropyRun(run)) return std::string("the value has a long high-entropy run");
+  }
+  return std::nullopt;
+}
+
+}  // namespace stowage
