@@ -1,15 +1,15 @@
 """stowage: the public API. Load rules from here; implementations live in rules/private/."""
 
 load("//rules:providers.bzl", _ImageIndexInfo = "ImageIndexInfo", _ImageInfo = "ImageInfo", _LayerInfo = "LayerInfo", _StaticAssetsInfo = "StaticAssetsInfo")
-load("//rules/private:image.bzl", _oci_image = "oci_image")
 load("//rules/private:compose.bzl", _ComposeInfo = "ComposeInfo", _compose_file = "compose_file")
 load("//rules/private:heroku.bzl", _HerokuAppInfo = "HerokuAppInfo", _heroku_app = "heroku_app", _heroku_release = "heroku_release")
+load("//rules/private:image.bzl", _oci_image = "oci_image")
 load("//rules/private:import.bzl", _oci_import = "oci_import")
 load("//rules/private:index.bzl", _oci_image_index = "oci_image_index")
 load("//rules/private:layer.bzl", _oci_layer = "oci_layer")
 load("//rules/private:layout.bzl", _oci_layout = "oci_layout")
-load("//rules/private:tarball.bzl", _oci_tarball = "oci_tarball")
 load("//rules/private:static.bzl", _static_assets = "static_assets")
+load("//rules/private:tarball.bzl", _oci_tarball = "oci_tarball")
 
 LayerInfo = _LayerInfo
 ImageInfo = _ImageInfo
