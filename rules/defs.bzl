@@ -10,6 +10,7 @@ load("//rules/private:layer.bzl", _oci_layer = "oci_layer")
 load("//rules/private:layout.bzl", _oci_layout = "oci_layout")
 load("//rules/private:static.bzl", _static_assets = "static_assets")
 load("//rules/private:tarball.bzl", _oci_tarball = "oci_tarball")
+load("//rules/private:push.bzl", _oci_push = "oci_push")
 
 LayerInfo = _LayerInfo
 ImageInfo = _ImageInfo
@@ -29,3 +30,4 @@ heroku_release = _heroku_release
 HerokuAppInfo = _HerokuAppInfo
 compose_file = _compose_file
 ComposeInfo = _ComposeInfo
+oci_push = _oci_push

@@ -97,12 +97,21 @@ class UploadSession {
     min_chunk_ = 0;
     (void)absl::SimpleAtoi(r->Header("oci-chunk-min-length"), &min_chunk_);
     absl::Status s = blob_.size > options_.chunk_threshold ? Chunked() : Monolithic();
+    // An interrupted session stays tracked: the push DELETEs it before exiting.
+    if (absl::IsCancelled(s)) return s;
     client_.UntrackUpload(location_);
     if (!s.ok()) {
       if (IsRetryableStatus(s)) CancelQuietly();
       return s;
     }
     return result_;
+  }
+
+  // The session continues at a new URL (the registry may encode state in it).
+  void MoveTo(const std::string& next) {
+    client_.UntrackUpload(location_);
+    location_ = next;
+    client_.TrackUpload(location_, scopes_);
   }
 
   void CancelQuietly() {
@@ -137,7 +146,14 @@ class UploadSession {
   absl::Status Monolithic() {
     ASSIGN_OR_RETURN(std::string url, AddQueryParameter(location_, "digest", blob_.digest));
     HttpRequest put = BodyRequest("PUT", url, 0, blob_.size);
-    return Finish(client_.Send(put, scopes_, /*retry=*/false));
+    absl::StatusOr<HttpResponse> r = client_.Send(put, scopes_, /*retry=*/false);
+    if (r.ok() && r->status == 404) {
+      // The session was lost (e.g. an earlier attempt on a dropped connection moved it on):
+      // the caller starts a new one.
+      return absl::UnavailableError(absl::StrCat(What("upload of"), ": upload session lost (",
+                                                 DescribeErrorBody(r->body), ")"));
+    }
+    return Finish(std::move(r));
   }
 
   absl::Status Chunked() {
@@ -149,13 +165,16 @@ class UploadSession {
       patch.headers.push_back(absl::StrCat("Content-Range: ", offset, "-", offset + length - 1));
       absl::StatusOr<HttpResponse> r = client_.Send(patch, scopes_, /*retry=*/false);
       if (r.ok() && r->status == 202) {
-        ASSIGN_OR_RETURN(location_, NextLocation(*r, What("upload chunk of")));
-        client_.TrackUpload(location_, scopes_);
+        ASSIGN_OR_RETURN(std::string next, NextLocation(*r, What("upload chunk of")));
+        MoveTo(next);
         result_.bytes_sent += r->bytes_sent;
         offset = NextOffsetFromRange(r->Header("range")).value_or(offset + length);
         continue;
       }
-      if (!IsTransient(r) && !(r.ok() && r->status == 416)) return AsError(r, What("upload chunk of"));
+      // 404 (BLOB_UPLOAD_INVALID/UNKNOWN) and 416 mean the registry's view of the session
+      // differs from ours, typically after a chunk was cut off: ask it where it stands.
+      bool session_confused = r.ok() && (r->status == 404 || r->status == 416);
+      if (!IsTransient(r) && !session_confused) return AsError(r, What("upload chunk of"));
       // Dropped connection, 5xx or out-of-order: ask the registry how much it has.
       std::optional<absl::Duration> delay = backoff_.NextDelay(
           r.ok() ? ParseRetryAfter(r->Header("retry-after"), absl::Now()) : std::nullopt);
@@ -174,8 +193,8 @@ class UploadSession {
       }
       std::string loc = s->Header("location");
       if (!loc.empty()) {
-        ASSIGN_OR_RETURN(location_, ResolveLocation(s->url, loc));
-        client_.TrackUpload(location_, scopes_);
+        ASSIGN_OR_RETURN(std::string next, ResolveLocation(s->url, loc));
+        MoveTo(next);
       }
       int64_t resume_at = NextOffsetFromRange(s->Header("range")).value_or(0);
       std::fprintf(stderr, "resume %s %s at byte %lld of %lld (%s)\n", blob_.kind.c_str(),

@@ -109,8 +109,8 @@ absl::StatusOr<HttpResponse> RegistryClient::Send(HttpRequest request,
     if (!delay.has_value()) {
       std::string why = absl::StrCat(" (gave up after ", backoff.retries(), " retries)");
       if (!r.ok()) return absl::UnavailableError(absl::StrCat(r.status().message(), why));
-      return RegistryError(r->status, r->body,
-                           absl::StrCat(request.method, " ", request.url, why));
+      absl::Status e = RegistryError(r->status, r->body, request.method + " " + request.url);
+      return absl::Status(e.code(), absl::StrCat(e.message(), why));
     }
     std::fprintf(stderr, "retry %d: %s %s in %.1fs (%s)\n", backoff.retries(),
                  request.method.c_str(), request.url.c_str(), absl::ToDoubleSeconds(*delay),
@@ -202,13 +202,14 @@ void RegistryClient::UntrackUpload(const std::string& location) {
   open_uploads_.erase(location);
 }
 
-int RegistryClient::CancelOpenUploads() {
+int RegistryClient::CancelOpenUploads(int* attempted) {
   std::map<std::string, std::vector<std::string>> uploads;
   {
     std::lock_guard<std::mutex> lock(mu_);
     uploads.swap(open_uploads_);
   }
   int cancelled = 0;
+  if (attempted != nullptr) *attempted = static_cast<int>(uploads.size());
   std::unique_ptr<HttpTransport> t = AcquireTransport(/*ignore_cancel=*/true);
   for (const auto& [location, scopes] : uploads) {
     HttpRequest request;

@@ -71,8 +71,9 @@ class RegistryClient {
   void TrackUpload(const std::string& location, const std::vector<std::string>& scopes);
   void UntrackUpload(const std::string& location);
   // DELETEs every tracked session, ignoring failures (the spec says clients SHOULD do this on
-  // abort). Uses short timeouts and ignores the cancel flag.
-  int CancelOpenUploads();
+  // abort). Uses short timeouts and ignores the cancel flag. Returns how many the registry
+  // confirmed; `attempted` (optional) receives how many DELETEs were sent.
+  int CancelOpenUploads(int* attempted = nullptr);
 
  private:
   std::unique_ptr<HttpTransport> AcquireTransport(bool ignore_cancel = false);

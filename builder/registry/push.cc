@@ -106,9 +106,11 @@ absl::StatusOr<PushReport> Push(RegistryClient& client, const PushPlan& plan,
 
   auto finish = [&](absl::Status s) -> absl::Status {
     if (Interrupted(client)) {
-      int n = client.CancelOpenUploads();
-      return absl::CancelledError(
-          absl::StrCat("interrupted; cancelled ", n, " open upload session(s); no tag was moved"));
+      int attempted = 0;
+      int confirmed = client.CancelOpenUploads(&attempted);
+      return absl::CancelledError(absl::StrCat("interrupted; cancelled ", confirmed, " of ",
+                                               attempted,
+                                               " open upload session(s); no tag was moved"));
     }
     return s;
   };

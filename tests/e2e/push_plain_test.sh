@@ -91,4 +91,13 @@ grep -q "does not match\|descriptor says" "$WORK/bad.err" || { cat "$WORK/bad.er
 if curl -sf -o /dev/null "http://127.0.0.1:$PORT/v2/test/app-bad/manifests/$(cat "$WORK/img3/digest")"; then
   fail "manifest went up although a blob was wrong"
 fi
+echo "== oci_push: bazel run with default tags, then with overrides"
+bazel run //tests/registry:push_fixture -- --repository "127.0.0.1:$PORT/test/bazel" \
+  >"$WORK/b1.out" 2>"$WORK/b1.err" || { cat "$WORK/b1.err"; fail "bazel run push_fixture"; }
+fixture_digest=$(sha256sum tests/registry/testdata/manifest.json | cut -d' ' -f1)
+[[ "$(tail -n 1 "$WORK/b1.out")" == "127.0.0.1:$PORT/test/bazel@sha256:$fixture_digest" ]] || fail "oci_push last line"
+grep -q "tags moved: fixture,from-file;" "$WORK/b1.out" || fail "default tags (remote_tags + remote_tags_file)"
+bazel run //tests/registry:push_fixture -- --repository "127.0.0.1:$PORT/test/bazel" --tag override \
+  >"$WORK/b2.out" 2>"$WORK/b2.err" || { cat "$WORK/b2.err"; fail "bazel run with --tag"; }
+grep -q "tags moved: override; unchanged: none" "$WORK/b2.out" || fail "--tag did not replace the default tags"
 echo "PASS push_plain"

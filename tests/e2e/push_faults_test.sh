@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# stowage push through a fault-injecting proxy (tests/registry/fault_proxy.py) in front of a
+# real docker-registry:
+# - dropped connections mid-upload (chunked and monolithic), a 500 once and a 429 with
+#   Retry-After once: the push still succeeds and the blobs arrive intact;
+# - a registry that keeps failing: a clear error, non-zero exit, and the old tag still points
+#   at the old digest;
+# - SIGTERM during an upload: the upload session is cancelled (DELETE) before exiting.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source tests/registry/e2e_lib.sh
+
+build_stowage
+REG_PORT=$(free_port)
+start_registry reg "$REG_PORT"
+
+# start_proxy NAME RULE...: a proxy in front of the registry; sets PROXY_PORT.
+start_proxy() {
+  local name=$1
+  shift
+  PROXY_PORT=$(free_port)
+  python3 tests/registry/fault_proxy.py "$PROXY_PORT" "$REG_PORT" "$WORK/$name.log" "$@" &
+  PIDS+=($!)
+  wait_port "$PROXY_PORT"
+}
+
+make_image "$WORK/img1" 11,12 --layer-size 2500000
+make_image "$WORK/img2" 21,22 --layer-size 300000
+
+echo "== transient faults: the push succeeds"
+start_proxy faults \
+  "PATCH:/blobs/uploads/:drop:400000:1" \
+  "PUT:/blobs/uploads/:drop:100:1" \
+  "HEAD:/blobs/:status:500:1" \
+  "PUT:/manifests/:status:429/1:1"
+start=$(date +%s.%N)
+# shellcheck disable=SC2046
+"$STOWAGE" push --repository "127.0.0.1:$PROXY_PORT/test/app" --tag v1 \
+  --chunk-threshold 1000000 --chunk-size 700000 $(push_args "$WORK/img1") \
+  >"$WORK/p1.out" 2>"$WORK/p1.err" || { cat "$WORK/p1.err" "$WORK/faults.log"; fail "push through faults"; }
+elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+cat "$WORK/p1.err" | grep -E '^(retry|resume)' | sed 's/^/   /'
+for outcome in dropped 500 429; do
+  grep -q -- "-> $outcome\$" "$WORK/faults.log" || fail "the proxy never injected $outcome"
+done
+[[ $(grep -c -- '-> dropped$' "$WORK/faults.log") == 2 ]] || fail "expected two dropped connections"
+grep -q 'in 1.0s (HTTP 429)' "$WORK/p1.err" || fail "Retry-After: 1 was not honoured"
+(( $(echo "$elapsed >= 1" | bc) )) || fail "finished in ${elapsed}s despite Retry-After: 1"
+skopeo copy --quiet --src-tls-verify=false "docker://127.0.0.1:$REG_PORT/test/app:v1" "oci:$WORK/back:v1" >/dev/null
+for f in "$WORK"/img1/layer*.tar.gz "$WORK/img1/config.json"; do
+  d=$(sha256sum "$f" | cut -d' ' -f1)
+  cmp -s "$f" "$WORK/back/blobs/sha256/$d" || fail "blob $f differs after the faults"
+done
+
+echo "== a registry that keeps failing: clear error, old tag kept"
+start_proxy broken "PUT:/manifests/:status:503:-1"
+# shellcheck disable=SC2046
+if "$STOWAGE" push --repository "127.0.0.1:$PROXY_PORT/test/app" --tag v1 --retries 2 \
+  --retry-max-time 5 $(push_args "$WORK/img2") >"$WORK/p2.out" 2>"$WORK/p2.err"; then
+  fail "push succeeded against a failing registry"
+fi
+tail -n 1 "$WORK/p2.err"
+grep -q "stowage: error: .*HTTP 503.*gave up after 2 retries" "$WORK/p2.err" || fail "unclear error"
+[[ $(grep -c 'PUT /v2/test/app/manifests/' "$WORK/broken.log") == 3 ]] || fail "expected 3 manifest PUT attempts"
+grep -q 'PUT /v2/test/app/manifests/v1' "$WORK/broken.log" && fail "a tag PUT was attempted"
+got=$(curl -sf -I -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+  "http://127.0.0.1:$REG_PORT/v2/test/app/manifests/v1" | tr -d '\r' | sed -n 's/^Docker-Content-Digest: //Ip')
+[[ "$got" == "$(cat "$WORK/img1/digest")" ]] || fail "tag v1 moved to $got"
+
+echo "== SIGTERM during an upload cancels the session"
+# Every PATCH fails with 503 (answered by the proxy, so the registry's session stays
+# consistent); SIGTERM arrives while the push waits to retry with its session open.
+make_image "$WORK/img3" 31 --layer-size 3000000
+start_proxy slow "PATCH:/blobs/uploads/:status:503:-1"
+# shellcheck disable=SC2046
+"$STOWAGE" push --repository "127.0.0.1:$PROXY_PORT/test/slow" --tag v1 --retries 30 \
+  --retry-max-time 60 --chunk-threshold 1000000 --chunk-size 1000000 $(push_args "$WORK/img3") \
+  >"$WORK/p3.out" 2>"$WORK/p3.err" &
+push_pid=$!
+for _ in $(seq 1 100); do
+  grep -q '^PATCH .* -> 503$' "$WORK/slow.log" 2>/dev/null && break
+  sleep 0.1
+done
+sleep 0.5
+kill -TERM "$push_pid"
+rc=0
+wait "$push_pid" || rc=$?
+[[ $rc != 0 ]] || fail "an interrupted push exited 0"
+tail -n 1 "$WORK/p3.err"
+grep -q "interrupted; cancelled 1 of 1 open upload session" "$WORK/p3.err" || fail "no cancellation message"
+grep -q '^DELETE /v2/test/slow/blobs/uploads/.* -> 204$' "$WORK/slow.log" || { cat "$WORK/slow.log"; fail "no DELETE of the session"; }
+if curl -sf -o /dev/null "http://127.0.0.1:$REG_PORT/v2/test/slow/manifests/v1"; then fail "tag created"; fi
+echo "PASS push_faults"
