@@ -35,19 +35,19 @@ tls_flags=()
 
 # 2. Build and push. Everything is built by Bazel; the push uploads only missing blobs.
 echo "== bazel run //:push -- --repository $repository --tag latest"
-bazel run --define=STOWAGE_REPOSITORY="$repository" //:push -- \
+bazel run --define=BOOKSTORE_REPOSITORY="$repository" //:push -- \
   --repository "$repository" --tag latest "${tls_flags[@]}" | tee "$state/push.log"
 ref=$(grep -E "^${repository}@sha256:[0-9a-f]{64}$" "$state/push.log" | tail -1)
 [[ -n "$ref" ]] || { echo "push did not print the pushed reference"; exit 1; }
 
 # 3. Deploy manifests from the same targets.
 echo "== deploy manifests -> deploy/"
-bazel build --define=STOWAGE_REPOSITORY="$repository" \
+bazel build --define=BOOKSTORE_REPOSITORY="$repository" \
   //examples/bookstore:heroku //examples/bookstore:compose >/dev/null 2>"$state/deploy-build.log" ||
   { cat "$state/deploy-build.log"; exit 1; }
 rm -rf deploy && mkdir -p deploy
 for t in //examples/bookstore:heroku //examples/bookstore:compose; do
-  for f in $(bazel cquery --define=STOWAGE_REPOSITORY="$repository" --output=files "$t" 2>/dev/null); do
+  for f in $(bazel_outputs "$t" --define=BOOKSTORE_REPOSITORY="$repository"); do
     cp "$f" deploy/
   done
 done

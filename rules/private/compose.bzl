@@ -20,7 +20,7 @@ def _compose_file_impl(ctx):
     spec = ctx.actions.declare_file(ctx.label.name + ".compose_spec.json")
     ctx.actions.write(spec, json.encode(struct(
         label = str(ctx.label),
-        repository = ctx.attr.repository,
+        repository = ctx.expand_make_variables("repository", ctx.attr.repository, {}),
         tag = ctx.attr.tag,
         service = ctx.attr.service,
         command = ctx.attr.command,
@@ -69,7 +69,7 @@ Development: `docker compose -f compose.yaml up`; production:
 `docker compose -f compose.yaml -f compose.prod.yaml up -d`.""",
     attrs = {
         "image": attr.label(providers = [ImageInfo], mandatory = True),
-        "repository": attr.string(mandatory = True, doc = "[host[:port]/]name the image is pushed to."),
+        "repository": attr.string(mandatory = True, doc = "$(VAR) expands --define values. [host[:port]/]name the image is pushed to."),
         "tag": attr.string(doc = "Development uses repository:tag when set; production always pins the digest."),
         "service": attr.string(default = "web", doc = "Name of the application service."),
         "command": attr.string_list(doc = "command (exec form); empty: the image's."),

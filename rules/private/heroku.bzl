@@ -20,7 +20,7 @@ def _heroku_app_impl(ctx):
     spec = ctx.actions.declare_file(ctx.label.name + ".heroku_spec.json")
     ctx.actions.write(spec, json.encode(struct(
         label = str(ctx.label),
-        repository = ctx.attr.repository,
+        repository = ctx.expand_make_variables("repository", ctx.attr.repository, {}),
         addons = ctx.attr.addons,
         addon_attachments = ctx.attr.addon_attachments,
         config = ctx.attr.config,
@@ -60,7 +60,7 @@ one-line Dockerfile, i.e. runs exactly the image Bazel built. Secrets are refuse
         "image": attr.label(providers = [ImageInfo], mandatory = True),
         "repository": attr.string(
             mandatory = True,
-            doc = "Where the image is pushed, [host[:port]/]name, readable by Heroku's builder.",
+            doc = "$(VAR) expands --define values. Where the image is pushed, [host[:port]/]name, readable by Heroku's builder.",
         ),
         "addons": attr.string_list(
             doc = "\"plan\" or \"plan:ATTACHMENT\", e.g. \"heroku-postgresql:DATABASE\" or " +

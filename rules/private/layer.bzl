@@ -119,6 +119,13 @@ def _oci_layer_impl(ctx):
     for path in ctx.attr.empty_dirs:
         entries.append({"path": path, "type": "dir"})
 
+    # Per-path owners, e.g. a writable data directory owned by the app's non-root user.
+    owners = {_join(path): _owner(owner) for path, owner in ctx.attr.owners.items()}
+    for entry in entries:
+        owner = owners.get(_join(entry["path"]))
+        if owner:
+            entry["uid"], entry["gid"] = owner
+
     uid, gid = _owner(ctx.attr.owner)
     spec = {
         "compression": compression,
@@ -180,6 +187,7 @@ oci_layer = rule(
         "compression": attr.string(default = "gzip", values = ["gzip", "zstd", "none"]),
         "level": attr.int(default = -1, doc = "Compression level; -1 for the tool's default (gzip 6, zstd 3)."),
         "owner": attr.string(default = "0:0", doc = "\"uid:gid\" of every entry."),
+        "owners": attr.string_dict(doc = "Image path -> \"uid:gid\" for single entries (overrides owner), e.g. {\"/app/data\": \"10001:10001\"}."),
         "mtime": attr.int(default = -1, doc = "Entry mtime in seconds; -1 for SOURCE_DATE_EPOCH or 0."),
         "include_runfiles": attr.bool(doc = "Put each executable's runfiles under <path>.runfiles/<workspace>/."),
         "_stowage": attr.label(

@@ -76,7 +76,7 @@ def _oci_push_impl(ctx):
         _LAUNCHER.format(
             label = str(ctx.label),
             workspace = ctx.workspace_name,
-            repository = _shell_quote(ctx.attr.repository),
+            repository = _shell_quote(ctx.expand_make_variables("repository", ctx.attr.repository, {})),
             tags = " ".join([_shell_quote(t) for t in ctx.attr.remote_tags]),
             tags_file = _shell_quote(tags_file.short_path if tags_file else ""),
             stowage = stowage.short_path,
@@ -107,7 +107,7 @@ oci_push = rule(
             providers = [[ImageInfo], [ImageIndexInfo]],
             doc = "An oci_image, oci_import or index target.",
         ),
-        "repository": attr.string(doc = "host[:port]/name; may be left empty and given at run time."),
+        "repository": attr.string(doc = "$(VAR) expands --define values. host[:port]/name; may be left empty and given at run time."),
         "remote_tags": attr.string_list(doc = "Tags to point at the pushed digest."),
         "remote_tags_file": attr.label(
             allow_single_file = True,

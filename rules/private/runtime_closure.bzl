@@ -17,15 +17,32 @@ _ALWAYS = ["libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1"]
 _LOADER = "ld-linux-x86-64.so.2"
 _LIBDIR = "usr/lib/x86_64-linux-gnu"
 
-def _find_soname(rctx, soname):
+def _ldconfig(rctx):
+    """soname -> path of every x86-64 library the dynamic linker's cache knows."""
     result = rctx.execute(["ldconfig", "-p"])
     if result.return_code != 0:
         fail("runtime_closure: ldconfig -p failed: " + result.stderr)
+    libs = {}
     for line in result.stdout.splitlines():
         line = line.strip()
-        if line.startswith(soname + " ") and "x86-64" in line and "=>" in line:
-            return line.split("=>")[1].strip()
-    fail("runtime_closure: shared library %s is not installed (is its Debian package missing?)" % soname)
+        if "x86-64" in line and "=>" in line:
+            name = line.split(" ")[0]
+            if name not in libs:
+                libs[name] = line.split("=>")[1].strip()
+    return libs
+
+def _matches(name, pattern):
+    """Shell-style match with at most one "*"."""
+    if "*" not in pattern:
+        return name == pattern
+    head, tail = pattern.split("*", 1)
+    return len(name) >= len(head) + len(tail) and name.startswith(head) and name.endswith(tail)
+
+def _find_sonames(libs, pattern):
+    found = {n: p for n, p in libs.items() if _matches(n, pattern)}
+    if not found:
+        fail("runtime_closure: no installed shared library matches %s (is its Debian package missing?)" % pattern)
+    return found
 
 def _ldd_deps(rctx, path):
     result = rctx.execute(["ldd", path])
@@ -44,9 +61,10 @@ def _ldd_deps(rctx, path):
     return deps
 
 def _runtime_closure_impl(rctx):
+    libs = _ldconfig(rctx)
     wanted = {}
-    for soname in _ALWAYS + rctx.attr.libraries:
-        wanted[soname] = _find_soname(rctx, soname)
+    for pattern in _ALWAYS + rctx.attr.libraries:
+        wanted.update(_find_sonames(libs, pattern))
 
     # Breadth-first over ldd output; bounded by the number of libraries on the host.
     queue = list(wanted.keys())
@@ -98,7 +116,7 @@ runtime_closure = repository_rule(
     implementation = _runtime_closure_impl,
     doc = "Snapshots a program's shared-library closure and other host files as an image root.",
     attrs = {
-        "libraries": attr.string_list(doc = "Sonames the program links, e.g. libmicrohttpd.so.12."),
+        "libraries": attr.string_list(doc = "Sonames the program links, e.g. libmicrohttpd.so.12; one \"*\" allowed (libabsl_*.so.20220623)."),
         "files": attr.string_dict(doc = "Other host files: absolute source path -> image path (no leading /)."),
     },
     # Re-snapshotted when Bazel's server restarts, so a Debian update is picked up.

@@ -86,3 +86,12 @@ copy_tree() {
   mkdir -p "$dest"
   (cd "$src" && git ls-files -z --cached --others --exclude-standard | xargs -0 -I{} sh -c 'test -e "{}" && printf "%s\0" "{}"' | tar --null -T - -cf -) | tar -C "$dest" -xf -
 }
+
+# bazel_outputs TARGET [BAZEL_FLAGS...]: the paths (relative to the workspace) of a target's
+# output files. Bazel 4.2 has no `cquery --output=files`, so ask Starlark for them.
+bazel_outputs() {
+  local target=$1
+  shift
+  bazel cquery "$@" --output=starlark \
+    --starlark:expr='"\n".join([f.path for f in target.files.to_list()])' "$target" 2>/dev/null
+}

@@ -25,7 +25,9 @@ cleanup() {
 trap cleanup EXIT
 
 layout_dir() {  # layout_dir WORKSPACE OUTPUT_BASE TARGET -> path of the built layout directory
-  (cd "$1" && bazel --output_base="$2" cquery --output=files "$3" 2>/dev/null | head -n1 | sed "s#^#$1/#")
+  (cd "$1" && bazel --output_base="$2" cquery --output=starlark \
+    --starlark:expr='"\n".join([f.path for f in target.files.to_list()])' "$3" 2>/dev/null |
+    head -n1 | sed "s#^#$1/#")
 }
 
 explain_difference() {  # explain_difference DIR_A DIR_B: which blob differs, and which file in it
