@@ -61,17 +61,21 @@ rm -rf "$run" && mkdir -p "$run"
 skopeo copy --quiet --src-tls-verify=false "docker://$ref" "oci:$run/layout:latest" >/dev/null
 umoci unpack --rootless --image "$run/layout:latest" "$run/bundle" >/dev/null
 port=$(free_port)
-python3_env=(PORT="$port" ENVIRONMENT=development DEBUG=0)
-/usr/bin/python3 scripts/lib/run_bundle.py "$run/bundle" -- migrate >"$run/migrate.log" 2>&1 ||
-  { cat "$run/migrate.log"; exit 1; }
-/usr/bin/python3 scripts/lib/run_bundle.py "$run/bundle" "${python3_env[@]}" >"$run/app.log" 2>&1 &
+# The image runs as in production (its ENVIRONMENT); a throwaway SECRET_KEY, never printed.
+app_env=(PORT="$port" SECRET_KEY="$(openssl rand -base64 48 | tr -d '\n')")
+/usr/bin/python3 scripts/lib/run_bundle.py --layout="$run/layout:latest" "$run/bundle" "${app_env[@]}" \
+  -- migrate >"$run/migrate.log" 2>&1 || { cat "$run/migrate.log"; exit 1; }
+/usr/bin/python3 scripts/lib/run_bundle.py "$run/bundle" "${app_env[@]}" >"$run/app.log" 2>&1 &
 pids+=("$!")
 url=http://127.0.0.1:$port/
 wait_for_http "$url" 30
 echo "   app:  $url  (log: .stowage/run/app.log)"
-echo "== first request: GET $url"
-curl -s -D - -o "$run/first.html" "$url" | head -n 12
-echo "   $(grep -o '<title>[^<]*</title>' "$run/first.html" | head -1)"
+# In production the app redirects plain HTTP to HTTPS, trusting X-Forwarded-Proto from the
+# proxy in front of it (Heroku's router): ask as that proxy would for an HTTPS visitor.
+echo "== first request: GET $url with X-Forwarded-Proto: https (as Heroku's router sends)"
+curl -s -D - -o "$run/first.html" -H "X-Forwarded-Proto: https" "$url" | tr -d '\r' | sed 's/^/   /'
+echo "   page title: $(grep -o '<title>[^<]*</title>' "$run/first.html" | head -1 | sed 's/<[^>]*>//g')"
+echo "   plain HTTP: $(curl -s -o /dev/null -w '%{http_code} -> %{redirect_url}' -H 'X-Forwarded-Proto: http' "$url")"
 echo
 echo "pushed:    $ref"
 echo "manifests: deploy/ (heroku.yml, Dockerfile, compose.yaml, compose.prod.yaml)"

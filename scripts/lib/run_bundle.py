@@ -11,11 +11,29 @@ import os
 import sys
 
 
+def image_config(layout):
+    """The image config of LAYOUT_DIR:TAG (an OCI layout), needed to replace Cmd."""
+    if not layout:
+        sys.exit("run_bundle.py: replacing Cmd needs --layout=DIR:TAG")
+    root, tag = layout.rsplit(":", 1)
+    blob = lambda d: os.path.join(root, "blobs", *d.split(":", 1))
+    index = json.load(open(os.path.join(root, "index.json")))
+    for m in index["manifests"]:
+        if (m.get("annotations") or {}).get("org.opencontainers.image.ref.name") == tag:
+            manifest = json.load(open(blob(m["digest"])))
+            return json.load(open(blob(manifest["config"]["digest"])))
+    sys.exit(f"run_bundle.py: no tag {tag} in {root}")
+
+
 def main():
     if len(sys.argv) < 2:
-        sys.exit("usage: run_bundle.py BUNDLE_DIR [KEY=VALUE...] [-- ARGS...]")
-    bundle = sys.argv[1]
-    rest = sys.argv[2:]
+        sys.exit("usage: run_bundle.py [--layout=DIR:TAG] BUNDLE_DIR [KEY=VALUE...] [-- ARGS...]")
+    argv = sys.argv[1:]
+    layout = None
+    if argv and argv[0].startswith("--layout="):
+        layout = argv.pop(0)[len("--layout="):]
+    bundle = argv[0]
+    rest = argv[1:]
     extra_args = None
     if "--" in rest:
         i = rest.index("--")
@@ -23,17 +41,10 @@ def main():
     spec = json.load(open(os.path.join(bundle, "config.json")))
     proc = spec["process"]
     args = proc["args"]
-    image_config = {}
-    # umoci keeps the image config beside the bundle; it says which args are Entrypoint vs Cmd.
-    umoci_meta = os.path.join(bundle, "umoci.json")
     if extra_args is not None:
-        entry_len = 0
-        if os.path.exists(umoci_meta):
-            meta = json.load(open(umoci_meta))
-            image_config = meta.get("config", {}) or {}
-        entry = (image_config.get("config") or {}).get("Entrypoint") or []
-        entry_len = len(entry)
-        args = args[:entry_len] + extra_args
+        # The runtime spec joins Entrypoint and Cmd; the image config says where one ends.
+        entry = (image_config(layout).get("config") or {}).get("Entrypoint") or []
+        args = args[:len(entry)] + extra_args
     env = dict(e.split("=", 1) for e in proc.get("env", []))
     for kv in rest:
         k, v = kv.split("=", 1)
