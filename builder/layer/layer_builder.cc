@@ -9,6 +9,7 @@
 #include "builder/common/files.h"
 #include "builder/common/json_file.h"
 #include "builder/common/status_macros.h"
+#include "builder/compress/async_sink.h"
 #include "builder/compress/byte_sink.h"
 #include "builder/tar/entry_plan.h"
 #include "builder/tar/tar_writer.h"
@@ -92,8 +93,12 @@ absl::StatusOr<LayerDescriptor> BuildLayer(const LayerSpec& spec, const LayerOpt
       std::unique_ptr<ByteSink> compressor,
       NewCompressingSink(options.compression, options.level, options.threads, &compressed));
   HashingSink uncompressed(compressor.get());
-  RETURN_IF_ERROR(WriteTar(entries, &uncompressed));
-  RETURN_IF_ERROR(uncompressed.Finish());
+  // Reading files and writing tar headers stay on this thread; hashing and compressing run on
+  // another, so the two overlap.
+  std::unique_ptr<ByteSink> async = NewAsyncSink(&uncompressed);
+  RETURN_IF_ERROR(WriteTar(entries, async.get()));
+  RETURN_IF_ERROR(async->Finish());
+  async.reset();
   compressor.reset();  // joins compression threads
 
   LayerDescriptor d;

@@ -15,7 +15,7 @@ namespace stowage {
 
 struct LayerOptions {
   Compression compression = Compression::kGzip;
-  int level = 6;
+  int level = 5;
   int threads = 1;  // compressing threads; output bytes never depend on it
 };
 
