@@ -113,6 +113,15 @@ absl::Status Authenticator::OnUnauthorized(const std::string& www_authenticate,
   if (challenge_.Param("realm").empty()) {
     return absl::PermissionDeniedError(host_ + " sent a Bearer challenge without a realm");
   }
+  if (absl::StartsWith(rejected_header, "Authorization: Bearer") &&
+      chosen->Param("error") == "insufficient_scope") {
+    // The token was issued for exactly these scopes: another one will not do better.
+    return absl::PermissionDeniedError(absl::StrCat(
+        host_, " denied ", chosen->Param("scope").empty() ? absl::StrJoin(scopes, " ") : chosen->Param("scope"),
+        " (insufficient_scope) to ",
+        credentials_.anonymous() ? "anonymous requests: log in (docker config.json)"
+                                 : credentials_.origin + " credentials"));
+  }
   std::string key = CacheKey(scopes);
   auto it = tokens_.find(key);
   if (it != tokens_.end()) {
@@ -122,12 +131,6 @@ absl::Status Authenticator::OnUnauthorized(const std::string& www_authenticate,
       return absl::OkStatus();
     }
     return absl::OkStatus();  // another request refreshed it meanwhile
-  }
-  if (absl::StartsWith(rejected_header, "Authorization: Bearer") &&
-      chosen->Param("error") == "insufficient_scope") {
-    return absl::PermissionDeniedError(absl::StrCat(
-        host_, " denied access (insufficient_scope for \"", chosen->Param("scope"), "\") to ",
-        credentials_.anonymous() ? "anonymous requests" : credentials_.origin + " credentials"));
   }
   return absl::OkStatus();
 }

@@ -96,6 +96,19 @@ TEST(AuthenticatorTest, BearerTokensAreCachedPerScopeAndRefreshedOn401) {
   EXPECT_EQ(server.calls, 3);
 }
 
+TEST(AuthenticatorTest, InsufficientScopeIsAnErrorNotALoop) {
+  FakeTokenServer server;
+  Authenticator a("h", Credentials{}, server.Http());
+  std::vector<std::string> push = {"repository:app:pull,push"};
+  ASSERT_TRUE(a.OnUnauthorized(kBearer, push, "").ok());
+  auto h = a.HeaderFor(push);
+  ASSERT_TRUE(h.ok());
+  absl::Status s = a.OnUnauthorized(
+      std::string(kBearer) + R"(,scope="repository:app:pull,push",error="insufficient_scope")", push, *h);
+  EXPECT_TRUE(absl::IsPermissionDenied(s));
+  EXPECT_TRUE(absl::StrContains(s.message(), "anonymous")) << s;
+}
+
 TEST(AuthenticatorTest, AnonymousBearerSendsNoCredentials) {
   FakeTokenServer server;
   Authenticator a("h", Credentials{}, server.Http());
