@@ -150,8 +150,12 @@ absl::StatusOr<std::string> Processor::Adjust(const std::string& name,
       if (out.ok()) return out;
       std::string where = absl::StrCat("'", name, "' line ", line, " references '", url, "'");
       if (absl::IsNotFound(out.status()) && !options_.strict) {
-        result_.warnings.push_back(
-            absl::StrCat(where, ", left unchanged: ", out.status().message()));
+        std::string warning = absl::StrCat(where, ", left unchanged: ", out.status().message());
+        // Later passes see the same reference again; report it once.
+        if (std::find(result_.warnings.begin(), result_.warnings.end(), warning) ==
+            result_.warnings.end()) {
+          result_.warnings.push_back(warning);
+        }
         return std::string(matched);
       }
       return absl::Status(out.status().code(), absl::StrCat(where, ": ", out.status().message()));

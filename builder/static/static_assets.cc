@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 #include <set>
@@ -73,8 +74,15 @@ absl::Status CompressLikeWhiteNoiseStorage(const PostProcessResult& processed,
     names.push_back(name);
     job_of.push_back(job);
   }
+  // Largest first, so one big file started last does not leave the other cores idle.
+  std::vector<size_t> schedule(unique.size());
+  for (size_t i = 0; i < schedule.size(); ++i) schedule[i] = i;
+  std::stable_sort(schedule.begin(), schedule.end(), [&](size_t a, size_t b) {
+    return unique[a]->data.size() > unique[b]->data.size();
+  });
   std::vector<CompressedVariants> variants(unique.size());
-  RETURN_IF_ERROR(ParallelFor(unique.size(), options.threads, [&](size_t i) -> absl::Status {
+  RETURN_IF_ERROR(ParallelFor(schedule.size(), options.threads, [&](size_t k) -> absl::Status {
+    size_t i = schedule[k];
     ASSIGN_OR_RETURN(variants[i],
                      CompressLikeWhiteNoise(unique[i]->data, options.brotli, options.gzip));
     return absl::OkStatus();

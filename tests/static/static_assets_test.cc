@@ -1,1 +1,138 @@
+// The whole pipeline and the tree writer: WhiteNoise modes, determinism, all-or-nothing output.
+#include "builder/static/static_assets.h"
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
+
+namespace stowage {
+namespace {
+
+using ::testing::HasSubstr;
+
+class StaticAssetsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char templ[] = "/tmp/static_assets_test.XXXXXX";
+    root_ = mkdtemp(templ);
+  }
+  void TearDown() override { std::system(("rm -rf " + root_).c_str()); }
+
+  std::string Write(const std::string& name, const std::string& text) {
+    std::string path = root_ + "/" + name;
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+  }
+
+  StaticSource Source() {
+    std::string css;
+    for (int i = 0; i < 50; ++i) css += ".c" + std::to_string(i) + "{background:url(p.png)}\n";
+    std::string js;
+    for (int i = 0; i < 300; ++i)
+      js += "function f" + std::to_string(i) + "(){return " + std::to_string(i) + "}\n";
+    return StaticSource{"",
+                        "",
+                        {{"a.css", Write("a.css", css)},
+                         {"p.png", Write("p.png", "\x89PNG not really")},
+                         {"app.js", Write("app.js", js)},
+                         {"copy.js", Write("copy.js", js)},
+                         {"ok.txt", Write("ok.txt", "ok\n")}},
+                        {}};
+  }
+
+  std::string root_;
+};
+
+TEST_F(StaticAssetsTest, DefaultModeCompressesOriginalsAndHashedCopies) {
+  auto assets = BuildStaticAssets({Source()}, DefaultStaticAssetsOptions());
+  ASSERT_TRUE(assets.ok()) << assets.status();
+  std::vector<std::string> names;
+  for (const auto& [name, blob] : assets->files) names.push_back(name);
+  std::string js_hash = Md5Hex(assets->files.at("app.js")->data).substr(0, 12);
+  std::vector<std::string> wanted = {"a.css.br",
+                                     "a.css.gz",
+                                     "app.js.br",
+                                     "app.js.gz",
+                                     "app." + js_hash + ".js.br",
+                                     "app." + js_hash + ".js.gz",
+                                     "staticfiles.json"};
+  for (const std::string& want : wanted) EXPECT_TRUE(assets->files.count(want)) << want;
+  EXPECT_FALSE(assets->files.count("p.png.gz"));
+  EXPECT_FALSE(assets->files.count("ok.txt.gz"));
+  // Identical contents are compressed once and share the result.
+  EXPECT_EQ(assets->files.at("app.js.br"), assets->files.at("copy.js.br"));
+  EXPECT_EQ(assets->files.at("staticfiles.json")->data, assets->manifest);
+}
+
+TEST_F(StaticAssetsTest, KeepOnlyHashedFiles) {
+  StaticAssetsOptions options = DefaultStaticAssetsOptions();
+  options.keep_only_hashed_files = true;
+  options.brotli = false;
+  auto assets = BuildStaticAssets({Source()}, options);
+  ASSERT_TRUE(assets.ok()) << assets.status();
+  for (const auto& [name, blob] : assets->files) {
+    EXPECT_TRUE(name == "staticfiles.json" || name.find('.') != name.rfind('.')) << name;
+    EXPECT_FALSE(absl::EndsWith(name, ".br")) << name;
+  }
+  EXPECT_FALSE(assets->files.count("a.css"));
+}
+
+TEST_F(StaticAssetsTest, SameBytesAtAnyThreadCount) {
+  StaticAssetsOptions one = DefaultStaticAssetsOptions(), many = one;
+  one.threads = 1;
+  many.threads = 8;
+  auto a = BuildStaticAssets({Source()}, one);
+  auto b = BuildStaticAssets({Source()}, many);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_EQ(a->files.size(), b->files.size());
+  for (const auto& [name, blob] : a->files) EXPECT_EQ(blob->data, b->files.at(name)->data) << name;
+}
+
+TEST_F(StaticAssetsTest, WriteTreeIsAllOrNothingAndIgnoresUmask) {
+  auto assets = BuildStaticAssets({Source()}, DefaultStaticAssetsOptions());
+  ASSERT_TRUE(assets.ok());
+  mode_t old = umask(077);
+  std::string out = root_ + "/out";
+  absl::Status written = WriteTree(assets->files, out, 2);
+  umask(old);
+  ASSERT_TRUE(written.ok()) << written;
+  struct stat st;
+  ASSERT_EQ(stat((out + "/a.css").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0644u);
+  ASSERT_EQ(stat(out.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0755u);
+  std::ifstream in(out + "/staticfiles.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(text.str(), assets->manifest);
+
+  // A non-empty destination is refused and no temporary directory is left behind.
+  absl::Status again = WriteTree(assets->files, out, 2);
+  EXPECT_THAT(std::string(again.message()), HasSubstr("not empty"));
+  std::string listing;
+  FILE* ls = popen(("ls " + root_).c_str(), "r");
+  char buf[256];
+  while (fgets(buf, sizeof(buf), ls)) listing += buf;
+  pclose(ls);
+  EXPECT_THAT(listing, ::testing::Not(HasSubstr(".tmp.")));
+}
+
+TEST_F(StaticAssetsTest, FailureWritesNothing) {
+  StaticSource source = Source();
+  source.files.push_back({"bad.css", Write("bad.css", "x{y:url(nope.png)}")});
+  auto assets = BuildStaticAssets({source}, DefaultStaticAssetsOptions());
+  ASSERT_FALSE(assets.ok());
+  EXPECT_THAT(std::string(assets.status().message()), HasSubstr("'bad.css' line 1"));
+  StaticSource unreadable{"", "", {{"gone.css", root_ + "/does-not-exist.css"}}, {}};
+  auto missing = BuildStaticAssets({unreadable}, DefaultStaticAssetsOptions());
+  EXPECT_THAT(std::string(missing.status().message()), HasSubstr("does-not-exist.css"));
+}
+
+}  // namespace
+}  // namespace stowage
