@@ -1,6 +1,7 @@
 """stowage: the public API. Load rules from here; implementations live in rules/private/."""
 
 load("//rules:providers.bzl", _ImageIndexInfo = "ImageIndexInfo", _ImageInfo = "ImageInfo", _LayerInfo = "LayerInfo", _StaticAssetsInfo = "StaticAssetsInfo")
+load("//rules/private:check.bzl", _deploy_check_test = "deploy_check_test")
 load("//rules/private:compose.bzl", _ComposeInfo = "ComposeInfo", _compose_file = "compose_file")
 load("//rules/private:heroku.bzl", _HerokuAppInfo = "HerokuAppInfo", _heroku_app = "heroku_app", _heroku_release = "heroku_release")
 load("//rules/private:image.bzl", _oci_image = "oci_image")
@@ -31,3 +32,4 @@ HerokuAppInfo = _HerokuAppInfo
 compose_file = _compose_file
 ComposeInfo = _ComposeInfo
 oci_push = _oci_push
+deploy_check_test = _deploy_check_test

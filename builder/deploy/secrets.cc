@@ -125,13 +125,26 @@ std::optional<std::string> SecretValueReason(absl::string_view value) {
   static const char* const kTokenPrefixes[] = {"ghp_",     "gho_",     "ghs_",     "github_pat_",
                                                "glpat-",   "xoxb-",    "xoxp-",    "xoxa-",
                                                "sk_live_", "rk_live_", "sk_test_", "AIza"};
-  for (absl::string_view run : Runs(value)) {
+  // ${...} interpolations are filled in at run time: judge only the literal text around them.
+  static const std::regex kInterpolation(R"(\$\{[^}]*\})");
+  const std::string literal = std::regex_replace(std::string(value), kInterpolation, "");
+  for (absl::string_view run : Runs(literal)) {
     for (const char* prefix : kTokenPrefixes) {
       if (absl::StartsWith(run, prefix) && run.size() >= std::string(prefix).size() + 16) {
         return absl::StrCat("the value looks like a ", prefix, "... token");
       }
     }
     if (IsHighEntropyRun(run)) return std::string("the value has a long high-entropy run");
+  }
+  // Base64 keys contain '/', which splits them into runs above; judge whole words too, unless
+  // they are URLs or paths.
+  for (absl::string_view word :
+       absl::StrSplit(literal, absl::ByAnyChar(" \t\n\r"), absl::SkipEmpty())) {
+    if (absl::StrContains(word, "://") || absl::StartsWith(word, "/") ||
+        absl::StartsWith(word, ".")) {
+      continue;
+    }
+    if (IsHighEntropyRun(word)) return std::string("the value has a long high-entropy word");
   }
   return std::nullopt;
 }

@@ -1,0 +1,40 @@
+#include "builder/deploy/findings.h"
+
+#include <set>
+
+#include "gtest/gtest.h"
+
+namespace stowage {
+namespace {
+
+TEST(FindingsTest, LineFormat) {
+  Finding f = MakeFinding("STW001", "image Env SECRET_KEY=<redacted>");
+  EXPECT_EQ(FormatFinding(f), "ERROR STW001 image Env SECRET_KEY=<redacted> \xE2\x80\x94 fix: " +
+                                  std::string(RuleById("STW001").fix));
+  Finding w = MakeFinding("STW006", Severity::kWarning, "x");
+  EXPECT_EQ(FormatFinding(w).rfind("WARNING STW006 x", 0), 0u);
+}
+
+TEST(FindingsTest, JsonFormat) {
+  auto json = FindingsToJson({MakeFinding("STW104", "no preload")});
+  ASSERT_EQ(json.size(), 1u);
+  EXPECT_EQ(json[0]["id"], "STW104");
+  EXPECT_EQ(json[0]["severity"], "warning");
+  EXPECT_EQ(json[0]["message"], "no preload");
+  EXPECT_FALSE(json[0]["fix"].get<std::string>().empty());
+}
+
+TEST(FindingsTest, CatalogIsConsistent) {
+  std::set<std::string> ids;
+  for (const CheckRule& rule : CheckRules()) {
+    EXPECT_TRUE(ids.insert(rule.id).second) << "duplicate " << rule.id;
+    EXPECT_EQ(std::string(rule.id).size(), 6u);
+    EXPECT_NE(std::string(rule.fix), "");
+    EXPECT_EQ(std::string(rule.fix).find('\n'), std::string::npos);  // one-line fixes
+  }
+  EXPECT_TRUE(ParseSeverity("Warning").ok());
+  EXPECT_FALSE(ParseSeverity("fatal").ok());
+}
+
+}  // namespace
+}  // namespace stowage

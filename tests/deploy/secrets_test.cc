@@ -1,0 +1,84 @@
+#include "builder/deploy/secrets.h"
+
+#include "gtest/gtest.h"
+
+namespace stowage {
+namespace {
+
+TEST(SecretNameTest, FlagsSecretNames) {
+  for (const char* name :
+       {"SECRET_KEY", "DJANGO_SECRET_KEY", "DB_PASSWORD", "POSTGRES_PASSWORD", "GITHUB_TOKEN",
+        "HEROKU_API_KEY", "API_KEY", "AWS_SECRET_ACCESS_KEY", "STRIPE_KEY", "com.example.api-token",
+        "smtp.pass", "MY_APIKEY", "GOOGLE_CREDENTIALS"}) {
+    EXPECT_TRUE(SecretNameReason(name).has_value()) << name;
+  }
+  for (const char* name : {"DEBUG", "ENVIRONMENT", "DATABASE_URL", "DJANGO_SETTINGS_MODULE",
+                           "ALLOWED_HOSTS", "PORT", "SSH_PUBLIC_KEY", "KEYBOARD", "PASSPORT_MODE",
+                           "POSTGRES_HOST_AUTH_METHOD", "WEB_CONCURRENCY", "TOKENIZER_MODEL"}) {
+    EXPECT_FALSE(SecretNameReason(name).has_value()) << name;
+  }
+}
+
+TEST(SecretValueTest, FlagsSecretValues) {
+  for (const char* value : {
+           "AKIAIOSFODNN7EXAMPLE",
+           "-----BEGIN RSA PRIVATE KEY-----\nMIIB...",
+           "postgres://user:hunter2@db:5432/app",
+           "django-insecure-abc",
+           "ghp_0123456789abcdefghijABCDEFGHIJ012345",
+           "sk_live_0123456789abcdefghijklmn",
+           "k9#Vq2!xL7@pR4$wZ8^mT1&nB6*cY3(d",  // a Django-style random key
+           "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+       }) {
+    EXPECT_TRUE(SecretValueReason(value).has_value()) << value;
+  }
+  for (const char* value : {
+           "",
+           "production",
+           "0",
+           "bookstore.settings",
+           ".herokuapp.com",
+           "postgres://postgres@db:5432/postgres",
+           "postgres://postgres:${POSTGRES_PASSWORD:?must be set}@db:5432/postgres",
+           "${SECRET_KEY:?SECRET_KEY must be set}",
+           "$SECRET_KEY",
+           "sha256:4385f38abe817d1989200215c134880c4a137d80cf3e6131401c4a85231612fc",
+           "/app/bin/bookstore serve --bind 0.0.0.0:$PORT",
+           "gunicorn bookstore.wsgi --workers 3 --log-file -",
+           "heroku-postgresql:essential-0",
+           "my-example-bucket",
+           "BookstoreSettingsProduction",
+       }) {
+    EXPECT_FALSE(SecretValueReason(value).has_value()) << value;
+  }
+}
+
+TEST(SecretValueTest, ReasonNeverQuotesTheValue) {
+  const std::string value = "k9#Vq2!xL7@pR4$wZ8^mT1&nB6*cY3(d";
+  auto reason = SecretValueReason(value);
+  ASSERT_TRUE(reason.has_value());
+  EXPECT_EQ(reason->find(value), std::string::npos);
+}
+
+TEST(EntropyTest, MeasuresBitsPerCharacter) {
+  EXPECT_DOUBLE_EQ(ShannonEntropy(""), 0);
+  EXPECT_DOUBLE_EQ(ShannonEntropy("aaaa"), 0);
+  EXPECT_DOUBLE_EQ(ShannonEntropy("abab"), 1);
+  EXPECT_DOUBLE_EQ(ShannonEntropy("abcd"), 2);
+  EXPECT_FALSE(IsHighEntropyRun("short1A"));
+  EXPECT_FALSE(IsHighEntropyRun("0123456789abcdef0123456789abcdef"));  // hex digest-like
+  EXPECT_TRUE(IsHighEntropyRun("Zq8RmX2vLp9TnK4wBc7YhJ3d"));
+}
+
+TEST(InterpolationTest, RecognisesReferencesOnly) {
+  EXPECT_TRUE(IsInterpolationOnly("${A}"));
+  EXPECT_TRUE(IsInterpolationOnly("${A:?A must be set}"));
+  EXPECT_TRUE(IsInterpolationOnly("${A:-default}"));
+  EXPECT_TRUE(IsInterpolationOnly("$A"));
+  EXPECT_FALSE(IsInterpolationOnly("x${A}"));
+  EXPECT_FALSE(IsInterpolationOnly("${A}x"));
+  EXPECT_FALSE(IsInterpolationOnly("literal"));
+}
+
+}  // namespace
+}  // namespace stowage

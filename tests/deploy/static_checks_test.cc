@@ -1,0 +1,264 @@
+#include "builder/deploy/static_checks.h"
+
+#include <set>
+
+#include "gtest/gtest.h"
+
+namespace stowage {
+namespace {
+
+std::set<std::string> Ids(const std::vector<Finding>& findings) {
+  std::set<std::string> ids;
+  for (const Finding& f : findings) ids.insert(f.id);
+  return ids;
+}
+
+const Finding* Find(const std::vector<Finding>& findings, const std::string& id) {
+  for (const Finding& f : findings) {
+    if (f.id == id) return &f;
+  }
+  return nullptr;
+}
+
+nlohmann::json Config(nlohmann::json config) {
+  return {{"architecture", "amd64"}, {"os", "linux"}, {"config", config}};
+}
+
+nlohmann::json GoodConfig() {
+  return Config({{"User", "1000:1000"},
+                 {"Env", {"PORT=8000", "ENVIRONMENT=production", "DEBUG=0"}},
+                 {"Cmd", {"/app/bin/bookstore", "serve"}}});
+}
+
+TEST(ImageConfigTest, GoodImageHasNoFindings) {
+  EXPECT_TRUE(CheckImageConfig(GoodConfig(), {}).empty());
+  EXPECT_TRUE(CheckImageConfig(GoodConfig(), {/*production=*/true, /*heroku=*/true}).empty());
+}
+
+TEST(ImageConfigTest, SecretsInEnvAndLabels) {
+  const std::string key = "django-insecure-0123456789abcdefghij";
+  auto findings = CheckImageConfig(
+      Config({{"User", "app"},
+              {"Env", {"PORT=1", "SECRET_KEY=" + key, "EMPTY_PASSWORD=", "REF_TOKEN=${T}"}},
+              {"Labels", {{"ci.token", "abc"}, {"title", "bookstore"}}}}),
+      {});
+  EXPECT_EQ(Ids(findings), (std::set<std::string>{"STW001", "STW002"}));
+  for (const Finding& f : findings) {
+    EXPECT_EQ(f.severity, Severity::kError);
+    EXPECT_EQ(f.message.find(key), std::string::npos) << f.message;
+    EXPECT_EQ(f.message.find("abc"), std::string::npos) << f.message;
+  }
+}
+
+TEST(ImageConfigTest, DebugOnlyAnErrorInProduction) {
+  for (const char* on : {"DEBUG=1", "DEBUG=true", "DEBUG=True", "DEBUG=yes"}) {
+    auto prod = CheckImageConfig(
+        Config({{"User", "1"}, {"Env", {on, "PORT=1", "ENVIRONMENT=production"}}}), {});
+    ASSERT_NE(Find(prod, "STW004"), nullptr) << on;
+    EXPECT_EQ(Find(prod, "STW004")->severity, Severity::kError);
+    auto flag = CheckImageConfig(Config({{"User", "1"}, {"Env", {on, "PORT=1"}}}), {true, false});
+    ASSERT_NE(Find(flag, "STW004"), nullptr);
+    EXPECT_EQ(Find(flag, "STW004")->severity, Severity::kError);
+    auto dev = CheckImageConfig(Config({{"User", "1"}, {"Env", {on, "PORT=1"}}}), {});
+    ASSERT_NE(Find(dev, "STW004"), nullptr);
+    EXPECT_EQ(Find(dev, "STW004")->severity, Severity::kInfo);
+  }
+  EXPECT_EQ(Find(CheckImageConfig(Config({{"User", "1"}, {"Env", {"DEBUG=False", "PORT=1"}}}),
+                                  {true, false}),
+                 "STW004"),
+            nullptr);
+}
+
+TEST(ImageConfigTest, RootUser) {
+  for (const char* user : {"", "root", "0", "0:0", "root:root"}) {
+    auto findings = CheckImageConfig(Config({{"User", user}, {"Env", {"PORT=1"}}}), {});
+    EXPECT_EQ(Ids(findings), (std::set<std::string>{"STW005"})) << user;
+  }
+  auto no_user = CheckImageConfig(Config({{"Env", {"PORT=1"}}}), {});
+  EXPECT_EQ(Ids(no_user), (std::set<std::string>{"STW005"}));
+  for (const char* user : {"1000", "app", "1000:1000", "10:0"}) {
+    EXPECT_TRUE(CheckImageConfig(Config({{"User", user}, {"Env", {"PORT=1"}}}), {}).empty())
+        << user;
+  }
+}
+
+TEST(ImageConfigTest, PortRule) {
+  auto fixed = Config({{"User", "1"}, {"Cmd", {"/app/bin/serve", "--port", "8000"}}});
+  ASSERT_NE(Find(CheckImageConfig(fixed, {}), "STW006"), nullptr);
+  EXPECT_EQ(Find(CheckImageConfig(fixed, {}), "STW006")->severity, Severity::kWarning);
+  EXPECT_EQ(Find(CheckImageConfig(fixed, {false, true}), "STW006")->severity, Severity::kError);
+  auto uses_port =
+      Config({{"User", "1"}, {"Entrypoint", {"/bin/sh", "-c"}}, {"Cmd", {"serve --port $PORT"}}});
+  EXPECT_EQ(Find(CheckImageConfig(uses_port, {false, true}), "STW006"), nullptr);
+  auto env_port = Config({{"User", "1"}, {"Env", {"PORT=8000"}}, {"Cmd", {"/app/bin/serve"}}});
+  EXPECT_EQ(Find(CheckImageConfig(env_port, {false, true}), "STW006"), nullptr);
+  auto no_command = Config({{"User", "1"}});
+  EXPECT_EQ(Find(CheckImageConfig(no_command, {false, true}), "STW006"), nullptr);
+}
+
+TEST(ImageConfigTest, HerokuIgnoredFeaturesOnlyForHeroku) {
+  auto config = Config({{"User", "1"},
+                        {"Env", {"PORT=1"}},
+                        {"ExposedPorts", {{"8000/tcp", nlohmann::json::object()}}},
+                        {"Healthcheck", {{"Test", {"CMD", "true"}}}},
+                        {"Volumes", {{"/data", nlohmann::json::object()}}}});
+  EXPECT_TRUE(CheckImageConfig(config, {}).empty());
+  EXPECT_EQ(Ids(CheckImageConfig(config, {false, true})),
+            (std::set<std::string>{"STW007", "STW008", "STW010"}));
+}
+
+TEST(ManifestTest, DockerFormatForHerokuAndAnnotations) {
+  nlohmann::json oci = {
+      {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+      {"annotations", {{"org.opencontainers.image.source", "https://x.invalid/r"}}}};
+  EXPECT_TRUE(CheckImageManifest(oci, {}).empty());
+  EXPECT_EQ(Ids(CheckImageManifest(oci, {false, true})), (std::set<std::string>{"STW009"}));
+  nlohmann::json docker = {{"mediaType", "application/vnd.docker.distribution.manifest.v2+json"},
+                           {"annotations", {{"deploy.password", "hunter2"}}}};
+  EXPECT_EQ(Ids(CheckImageManifest(docker, {false, true})), (std::set<std::string>{"STW002"}));
+}
+
+TEST(HerokuYmlCheckTest, DocumentedExampleIsValid) {
+  const char* yml = R"(
+setup:
+  addons:
+    - plan: heroku-postgresql
+      as: DATABASE
+  config:
+    S3_BUCKET: my-example-bucket
+build:
+  docker:
+    web: Dockerfile
+    worker: worker/Dockerfile
+  config:
+    RAILS_ENV: development
+    FOO: bar
+release:
+  command:
+    - ./deployment-tasks.sh
+  image: worker
+run:
+  web: bundle exec puma -C config/puma.rb -p $PORT
+  worker: python myworker.py
+  asset-syncer:
+    command:
+      - python asset-syncer.py
+    image: worker
+)";
+  auto findings = CheckHerokuYml(yml, nullptr, "heroku.yml");
+  ASSERT_TRUE(findings.ok()) << findings.status();
+  EXPECT_TRUE(findings->empty()) << findings->front().message;
+}
+
+TEST(HerokuYmlCheckTest, StructuralProblems) {
+  const char* yml = R"(
+setup:
+  addons:
+    - name: heroku-postgresql
+  extras: 1
+build:
+  docker:
+    web: Dockerfile
+release:
+  command: ./migrate
+  image: worker
+run:
+  web:
+    command: [serve $PORT]
+    image: web
+    size: large
+deploy: now
+)";
+  auto findings = CheckHerokuYml(yml, nullptr, "heroku.yml");
+  ASSERT_TRUE(findings.ok());
+  std::vector<std::string> where;
+  for (const Finding& f : *findings) {
+    EXPECT_EQ(f.id, "STW013");
+    where.push_back(f.message);
+  }
+  auto mentions = [&](const std::string& text) {
+    for (const std::string& m : where) {
+      if (m.find(text) != std::string::npos) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(mentions("setup.addons[0].plan"));
+  EXPECT_TRUE(mentions("setup.addons[0].name"));
+  EXPECT_TRUE(mentions("setup.extras"));
+  EXPECT_TRUE(mentions("release.command"));
+  EXPECT_TRUE(mentions("release.image"));
+  EXPECT_TRUE(mentions("run.web.size"));
+  EXPECT_TRUE(mentions("deploy"));
+  EXPECT_EQ(findings->size(), 7u);
+}
+
+TEST(HerokuYmlCheckTest, SecretsAndPort) {
+  const char* yml =
+      "setup:\n  config:\n    SECRET_KEY: abcdef\n    FINE: value\nbuild:\n  docker:\n    web: "
+      "Dockerfile\n"
+      "run:\n  web: gunicorn app --bind 0.0.0.0:8000\n";
+  auto findings = CheckHerokuYml(yml, nullptr, "heroku.yml");
+  ASSERT_TRUE(findings.ok());
+  EXPECT_EQ(Ids(*findings), (std::set<std::string>{"STW003", "STW006"}));
+  EXPECT_EQ(Find(*findings, "STW006")->severity, Severity::kError);
+  EXPECT_EQ(Find(*findings, "STW003")->message.find("abcdef"), std::string::npos);
+  // No run.web: the image's command decides.
+  const char* no_run = "build:\n  docker:\n    web: Dockerfile\n";
+  auto with_image = CheckHerokuYml(no_run, GoodConfig(), "heroku.yml");
+  ASSERT_TRUE(with_image.ok());
+  EXPECT_TRUE(with_image->empty());
+}
+
+TEST(HerokuYmlCheckTest, MalformedYamlIsAFinding) {
+  auto findings = CheckHerokuYml("run: [unclosed", nullptr, "heroku.yml");
+  ASSERT_TRUE(findings.ok());
+  EXPECT_EQ(Ids(*findings), (std::set<std::string>{"STW013"}));
+}
+
+TEST(ComposeCheckTest, FindsProblems) {
+  const char* compose = R"(
+version: "3.9"
+services:
+  web:
+    image: app
+    environment:
+      ENVIRONMENT: production
+      DEBUG: "true"
+      SECRET_KEY: literally-the-key
+      DB_PASSWORD: ${DB_PASSWORD:?set it}
+      DATABASE_URL: postgres://u:${DB_PASSWORD}@db/x
+    volumes:
+      - .:/app
+      - data:/data
+)";
+  auto findings = CheckComposeFile(compose, "compose.prod.yaml");
+  ASSERT_TRUE(findings.ok()) << findings.status();
+  EXPECT_EQ(Ids(*findings), (std::set<std::string>{"STW003", "STW004", "STW011", "STW012"}));
+  int secrets = 0;
+  for (const Finding& f : *findings) secrets += f.id == "STW003";
+  EXPECT_EQ(secrets, 1);
+}
+
+TEST(ComposeCheckTest, ListEnvironmentAndDevelopmentFile) {
+  const char* compose = R"(
+services:
+  web:
+    environment:
+      - DEBUG=1
+      - API_TOKEN=abc123
+    volumes:
+      - ./src:/app/src
+)";
+  auto findings = CheckComposeFile(compose, "compose.yaml");
+  ASSERT_TRUE(findings.ok());
+  // Development: DEBUG and bind mounts are fine; the literal token is not.
+  EXPECT_EQ(Ids(*findings), (std::set<std::string>{"STW003"}));
+}
+
+TEST(ComposeCheckTest, MalformedIsAnError) {
+  EXPECT_FALSE(CheckComposeFile("services: [", "c.yaml").ok());
+  EXPECT_FALSE(CheckComposeFile("- a list", "c.yaml").ok());
+}
+
+}  // namespace
+}  // namespace stowage
