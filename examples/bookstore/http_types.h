@@ -4,6 +4,7 @@
 #define STOWAGE_EXAMPLES_BOOKSTORE_HTTP_TYPES_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,7 +28,7 @@ class RequestHeaders {
 class HeaderList : public RequestHeaders {
  public:
   HeaderList() = default;
-  explicit HeaderList(Headers headers) : headers_(std::move(headers)) {}
+  HeaderList(std::initializer_list<Header> headers) : headers_(headers) {}
   absl::optional<absl::string_view> Get(absl::string_view name) const override;
   void Add(std::string name, std::string value) {
     headers_.emplace_back(std::move(name), std::move(value));
