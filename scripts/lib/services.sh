@@ -95,3 +95,29 @@ bazel_outputs() {
   bazel cquery "$@" --output=starlark \
     --starlark:expr='"\n".join([f.path for f in target.files.to_list()])' "$target" 2>/dev/null
 }
+
+# start_postgres DIR: Debian's PostgreSQL 15 on 127.0.0.1:<free port>, data in DIR, a database
+# and trusted user named "bookstore"; sets PG_PORT and PG_URL. As root it runs the server as the
+# postgres system user (PostgreSQL refuses to run as root). stop_postgres DIR stops it.
+start_postgres() {
+  local dir=$1 bin=/usr/lib/postgresql/15/bin
+  local run=()
+  PG_PORT=$(free_port)
+  mkdir -p "$dir"
+  if [[ $(id -u) -eq 0 ]]; then
+    chown postgres:postgres "$dir"
+    chmod 700 "$dir"
+    run=(runuser -u postgres --)
+  fi
+  "${run[@]}" "$bin/initdb" -D "$dir/data" -U bookstore --auth=trust >"$dir/initdb.log" 2>&1
+  "${run[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -w -t 60 \
+    -o "-k $dir -p $PG_PORT -c listen_addresses=127.0.0.1" start >/dev/null
+  "${run[@]}" "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U bookstore bookstore
+  PG_URL="postgres://bookstore@127.0.0.1:$PG_PORT/bookstore"
+}
+
+stop_postgres() {
+  local dir=$1 run=()
+  [[ $(id -u) -eq 0 ]] && run=(runuser -u postgres --)
+  "${run[@]}" /usr/lib/postgresql/15/bin/pg_ctl -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+}
