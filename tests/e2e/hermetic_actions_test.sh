@@ -3,8 +3,11 @@
 #  - carries no `local`, `no-sandbox`, `no-cache` or `no-remote` execution requirement (only
 #    `bazel run` launchers such as push run outside the sandbox, and those are not actions);
 #  - builds under --spawn_strategy=sandboxed with --incompatible_strict_action_env (.bazelrc);
-#  - reads nothing it does not declare: checked by reproducible_build_test.sh, whose second
-#    build hides both workspace copies and $HOME from every action.
+#  - reads nothing it does not declare: every action runs in Bazel's linux-sandbox, whose
+#    execroot holds only declared inputs (so a relative path to an undeclared file fails), and
+#    reproducible_build_test.sh's second build also hides the first tree and $HOME from every
+#    action (so an absolute path into them fails). The sandbox links declared inputs into the
+#    building tree itself, so that tree cannot be hidden too.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD

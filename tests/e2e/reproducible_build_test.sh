@@ -64,7 +64,7 @@ start_nginx_cache "$work/nginx"
 echo "   $CACHE_URL"
 
 echo "== build 2: another path, umask 077, touched mtimes, TZ/LANG, 1 thread, own output base,"
-echo "   sandboxed with both workspace copies and \$HOME hidden from actions (no undeclared reads)"
+echo "   sandboxed, with the first tree and \$HOME hidden from its actions (no undeclared reads)"
 two="$work/elsewhere/deeper/clone-two"
 copy_tree "$ROOT" "$two"
 find "$two" -type f -exec touch -d "@$((1500000000 + RANDOM))" {} +
@@ -76,7 +76,7 @@ find "$two" -type f -exec touch -d "@$((1500000000 + RANDOM))" {} +
     --action_env=TZ=Pacific/Chatham --action_env=LANG=de_DE.UTF-8 --action_env=LC_ALL=C.UTF-8 \
     --action_env=STOWAGE_THREADS=1 \
     --spawn_strategy=sandboxed --incompatible_strict_action_env \
-    --sandbox_block_path="$ROOT" --sandbox_block_path="$two" --sandbox_block_path="$HOME" \
+    --sandbox_block_path="$ROOT" --sandbox_block_path="$HOME" \
     --execution_log_json_file="$work/exec2.json" \
     "${TARGETS[@]}" >"$work/build2.log" 2>&1
 ) || { tail -30 "$work/build2.log"; exit 1; }
