@@ -9,6 +9,7 @@
 #include "builder/common/files.h"
 #include "builder/common/json_file.h"
 #include "builder/common/status_macros.h"
+#include "builder/common/threads.h"
 #include "builder/compress/async_sink.h"
 #include "builder/compress/byte_sink.h"
 #include "builder/tar/entry_plan.h"
@@ -78,7 +79,7 @@ absl::StatusOr<LayerOptions> ResolveLayerOptions(const LayerSpec& spec,
     threads = *spec.threads;
   }
   // 0 means every core.
-  options.threads = threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+  options.threads = threads > 0 ? threads : DefaultThreadCount();
   return options;
 }
 

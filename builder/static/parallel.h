@@ -10,13 +10,14 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "builder/common/threads.h"
 
 namespace stowage {
 
 // `threads` <= 0 means one per core. Returns the error of the lowest failing index.
 inline absl::Status ParallelFor(size_t n, int threads,
                                 const std::function<absl::Status(size_t)>& fn) {
-  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (threads <= 0) threads = DefaultThreadCount();
   size_t workers = std::min<size_t>(static_cast<size_t>(threads), n);
   std::vector<absl::Status> statuses(n);
   std::atomic<size_t> next{0};

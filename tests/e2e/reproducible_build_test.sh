@@ -68,13 +68,15 @@ echo "   sandboxed, with the first tree and \$HOME hidden from its actions (no u
 two="$work/elsewhere/deeper/clone-two"
 copy_tree "$ROOT" "$two"
 find "$two" -type f -exec touch -d "@$((1500000000 + RANDOM))" {} +
+# Flags that change the environment of every action: they are part of Bazel's action keys, so
+# the clean copy (build 3) passes the same ones to find build 2's results in the cache.
+env_flags=(--action_env=TZ=Pacific/Chatham --action_env=LANG=de_DE.UTF-8 --action_env=LC_ALL=C.UTF-8
+  --action_env=STOWAGE_THREADS=1)
 (
   umask 077
   cd "$two"
   TZ=Pacific/Chatham LANG=de_DE.UTF-8 bazel --output_base="$work/ob-two" build \
-    --disk_cache= --remote_cache="$CACHE_URL" \
-    --action_env=TZ=Pacific/Chatham --action_env=LANG=de_DE.UTF-8 --action_env=LC_ALL=C.UTF-8 \
-    --action_env=STOWAGE_THREADS=1 \
+    --disk_cache= --remote_cache="$CACHE_URL" "${env_flags[@]}" \
     --spawn_strategy=sandboxed --incompatible_strict_action_env \
     --sandbox_block_path="$ROOT" --sandbox_block_path="$HOME" \
     --execution_log_json_file="$work/exec2.json" \
@@ -102,7 +104,7 @@ three="$work/clone-three"
 copy_tree "$ROOT" "$three"
 (
   cd "$three"
-  bazel --output_base="$work/ob-three" build --disk_cache= --remote_cache="$CACHE_URL" \
+  bazel --output_base="$work/ob-three" build --disk_cache= --remote_cache="$CACHE_URL" "${env_flags[@]}" \
     --execution_log_json_file="$work/exec3.json" "${TARGETS[@]}" >"$work/build3.log" 2>&1
 ) || { tail -30 "$work/build3.log"; exit 1; }
 grep -E "processes" "$work/build3.log" | tail -1 | sed 's/^/   bazel: /'
