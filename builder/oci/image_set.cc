@@ -16,6 +16,7 @@
 #include "builder/oci/media_types.h"
 
 namespace stowage {
+namespace oci {
 namespace {
 
 absl::StatusOr<std::string> SpecPath(const nlohmann::json& spec, const char* key,
@@ -236,4 +237,5 @@ absl::Status WriteBlobVerified(const Blob& blob, const std::string& dest) {
   return out.has_value() ? out->Commit() : absl::OkStatus();
 }
 
+}  // namespace oci
 }  // namespace stowage

@@ -8,6 +8,7 @@
 #include "builder/oci/index_builder.h"
 
 namespace stowage {
+namespace oci {
 namespace {
 
 absl::Status IndexMain(const std::vector<std::string>& args) {
@@ -43,4 +44,5 @@ absl::Status IndexMain(const std::vector<std::string>& args) {
 
 STOWAGE_REGISTER_COMMAND("index", "assemble a multi-platform image index", IndexMain);
 
+}  // namespace oci
 }  // namespace stowage

@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 
 namespace stowage {
+namespace oci {
 namespace {
 
 using nlohmann::json;
@@ -428,4 +429,5 @@ TEST(ImageSpec, HealthcheckDurationsAreNanoseconds) {
 }
 
 }  // namespace
+}  // namespace oci
 }  // namespace stowage

@@ -23,6 +23,7 @@
 #include "gtest/gtest.h"
 
 namespace stowage {
+namespace oci {
 namespace {
 
 namespace fs = std::filesystem;
@@ -310,4 +311,5 @@ TEST(Reference, RepoTags) {
 }
 
 }  // namespace
+}  // namespace oci
 }  // namespace stowage
