@@ -7,6 +7,7 @@
 #include "builder/oci/media_types.h"
 
 namespace stowage {
+namespace oci {
 
 nlohmann::json Descriptor::ToJson() const {
   nlohmann::json out = {{"mediaType", media_type}, {"digest", digest}, {"size", size}};
@@ -106,4 +107,5 @@ Descriptor DescribeBlob(const std::string& media_type, const std::string& bytes)
   return d;
 }
 
+}  // namespace oci
 }  // namespace stowage

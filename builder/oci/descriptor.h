@@ -12,6 +12,7 @@
 #include "nlohmann/json.hpp"
 
 namespace stowage {
+namespace oci {
 
 struct Descriptor {
   std::string media_type;
@@ -43,6 +44,7 @@ absl::StatusOr<LayerDescriptor> ReadLayerDescriptor(const std::string& path);
 // The descriptor of a blob held in memory (a config or manifest we just wrote).
 Descriptor DescribeBlob(const std::string& media_type, const std::string& bytes);
 
+}  // namespace oci
 }  // namespace stowage
 
 #endif  // STOWAGE_BUILDER_OCI_DESCRIPTOR_H_

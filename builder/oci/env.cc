@@ -5,6 +5,7 @@
 #include "builder/common/status_macros.h"
 
 namespace stowage {
+namespace oci {
 namespace {
 
 bool IsNameChar(char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_'; }
@@ -113,4 +114,5 @@ std::vector<std::string> FormatEnv(const EnvList& env) {
   return out;
 }
 
+}  // namespace oci
 }  // namespace stowage

@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 
 namespace stowage {
+namespace oci {
 
 // An ordered environment: the order of first definition is kept, as in a Dockerfile.
 using EnvList = std::vector<std::pair<std::string, std::string>>;
@@ -35,6 +36,7 @@ absl::StatusOr<EnvList> MergeEnv(const EnvList& base,
 
 std::vector<std::string> FormatEnv(const EnvList& env);
 
+}  // namespace oci
 }  // namespace stowage
 
 #endif  // STOWAGE_BUILDER_OCI_ENV_H_

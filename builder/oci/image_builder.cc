@@ -10,6 +10,7 @@
 #include "builder/digest/sha256.h"
 
 namespace stowage {
+namespace oci {
 namespace {
 
 constexpr char kCreated[] = "org.opencontainers.image.created";
@@ -276,4 +277,5 @@ absl::StatusOr<BuiltImage> AssembleImage(const ImageInputs& inputs) {
   return out;
 }
 
+}  // namespace oci
 }  // namespace stowage

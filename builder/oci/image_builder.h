@@ -14,6 +14,7 @@
 #include "nlohmann/json.hpp"
 
 namespace stowage {
+namespace oci {
 
 struct ImageInputs {
   std::optional<std::string> base_config;    // bytes of the base's config blob
@@ -50,6 +51,7 @@ std::map<std::string, std::string> ParseWorkspaceStatus(const std::string& text)
 // start_period, start_interval (durations such as "30s") and retries.
 absl::StatusOr<nlohmann::json> BuildHealthcheck(const nlohmann::json& spec);
 
+}  // namespace oci
 }  // namespace stowage
 
 #endif  // STOWAGE_BUILDER_OCI_IMAGE_BUILDER_H_

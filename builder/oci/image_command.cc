@@ -13,6 +13,7 @@
 #include "builder/oci/image_builder.h"
 
 namespace stowage {
+namespace oci {
 namespace {
 
 absl::StatusOr<int64_t> SourceDateEpoch() {
@@ -66,4 +67,5 @@ absl::Status ImageMain(const std::vector<std::string>& args) {
 
 STOWAGE_REGISTER_COMMAND("image", "assemble an image config, manifest and descriptor", ImageMain);
 
+}  // namespace oci
 }  // namespace stowage

@@ -9,6 +9,7 @@
 #include "builder/oci/env.h"
 
 namespace stowage {
+namespace oci {
 namespace {
 
 // The container settings an image inherits from its base. Docker-era fields such as
@@ -299,4 +300,5 @@ absl::StatusOr<nlohmann::json> BuildManifest(
   return manifest;
 }
 
+}  // namespace oci
 }  // namespace stowage

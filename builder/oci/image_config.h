@@ -14,6 +14,7 @@
 #include "nlohmann/json.hpp"
 
 namespace stowage {
+namespace oci {
 
 // What an oci_image target sets. Unset optionals and empty collections inherit from the base.
 struct ImageOptions {
@@ -64,6 +65,7 @@ nlohmann::json PlatformOf(const nlohmann::json& config);
 // Formats Unix seconds as RFC 3339 in UTC ("1970-01-01T00:00:00Z").
 std::string FormatRfc3339(int64_t unix_seconds);
 
+}  // namespace oci
 }  // namespace stowage
 
 #endif  // STOWAGE_BUILDER_OCI_IMAGE_CONFIG_H_

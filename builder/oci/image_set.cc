@@ -16,6 +16,7 @@
 #include "builder/oci/media_types.h"
 
 namespace stowage {
+namespace oci {
 namespace {
 
 absl::StatusOr<std::string> SpecPath(const nlohmann::json& spec, const char* key,
@@ -110,6 +111,12 @@ absl::StatusOr<ImageEntry> LoadImage(const nlohmann::json& spec, BlobCollector& 
     return absl::InvalidArgumentError(absl::StrCat(manifest_path, " lists ", manifest_layers.size(),
                                                    " layers but the image provides ", given));
   }
+  if (entry.layer_diff_ids.size() != given) {
+    // `docker load` and every runtime pair layers with diff_ids one to one.
+    return absl::InvalidArgumentError(
+        absl::StrCat(config_path, " has ", entry.layer_diff_ids.size(), " rootfs.diff_ids but ",
+                     manifest_path, " lists ", given, " layers"));
+  }
   for (size_t i = 0; i < given; ++i) {
     const nlohmann::json& layer = (*layers_it)[i];
     ASSIGN_OR_RETURN(std::string layer_desc_path, SpecPath(layer, "descriptor", "a layer"));
@@ -121,6 +128,11 @@ absl::StatusOr<ImageEntry> LoadImage(const nlohmann::json& spec, BlobCollector& 
       return absl::InvalidArgumentError(absl::StrCat(
           manifest_path, " layer ", i, " is ", listed.digest, " but the layer given is ",
           ld.descriptor.digest, " (", layer_desc_path, ")"));
+    }
+    if (ld.diff_id != entry.layer_diff_ids[i]) {
+      return absl::InvalidArgumentError(absl::StrCat(config_path, " diff_id ", i, " is ",
+                                                     entry.layer_diff_ids[i], " but ",
+                                                     layer_desc_path, " says ", ld.diff_id));
     }
     Blob blob;
     blob.digest = ld.descriptor.digest;
@@ -236,4 +248,5 @@ absl::Status WriteBlobVerified(const Blob& blob, const std::string& dest) {
   return out.has_value() ? out->Commit() : absl::OkStatus();
 }
 
+}  // namespace oci
 }  // namespace stowage

@@ -13,6 +13,7 @@
 #include "nlohmann/json.hpp"
 
 namespace stowage {
+namespace oci {
 
 // One content-addressed blob: small ones are held in memory, layers stay in their files.
 struct Blob {
@@ -52,6 +53,7 @@ absl::Status WriteBlobVerified(const Blob& blob, const std::string& dest);
 // "blobs/sha256/<hex>"
 std::string BlobPath(const std::string& digest);
 
+}  // namespace oci
 }  // namespace stowage
 
 #endif  // STOWAGE_BUILDER_OCI_IMAGE_SET_H_

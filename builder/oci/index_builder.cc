@@ -7,6 +7,7 @@
 #include "builder/oci/media_types.h"
 
 namespace stowage {
+namespace oci {
 
 absl::StatusOr<BuiltIndex> BuildIndex(const std::vector<Descriptor>& images,
                                       const std::map<std::string, std::string>& annotations) {
@@ -47,4 +48,5 @@ absl::StatusOr<BuiltIndex> BuildIndex(const std::vector<Descriptor>& images,
   return out;
 }
 
+}  // namespace oci
 }  // namespace stowage

@@ -11,6 +11,7 @@
 #include "nlohmann/json.hpp"
 
 namespace stowage {
+namespace oci {
 
 struct BuiltIndex {
   std::string index;          // canonical JSON bytes
@@ -23,6 +24,7 @@ struct BuiltIndex {
 absl::StatusOr<BuiltIndex> BuildIndex(const std::vector<Descriptor>& images,
                                       const std::map<std::string, std::string>& annotations);
 
+}  // namespace oci
 }  // namespace stowage
 
 #endif  // STOWAGE_BUILDER_OCI_INDEX_BUILDER_H_

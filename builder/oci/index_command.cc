@@ -1,24 +1,40 @@
-// `stowage index --image DESCRIPTOR... --index-out F --descriptor-out F [--annotation K=V]...`:
-// a multi-platform image index from image manifest descriptors (each with its platform).
+// `stowage index --image DESCRIPTOR... [--config CONFIG...] --index-out F --descriptor-out F
+//  [--annotation K=V]...`: a multi-platform image index from image manifest descriptors. Each
+// image's platform comes from its descriptor or, when the descriptor has none (an import), from
+// its config (`--config` in the same order as `--image`).
 #include "absl/strings/str_cat.h"
 #include "builder/cli/command.h"
 #include "builder/common/files.h"
 #include "builder/common/json_file.h"
 #include "builder/common/status_macros.h"
+#include "builder/oci/image_config.h"
 #include "builder/oci/index_builder.h"
 
 namespace stowage {
+namespace oci {
 namespace {
 
 absl::Status IndexMain(const std::vector<std::string>& args) {
-  ASSIGN_OR_RETURN(Flags flags,
-                   Flags::Parse(args, {"image", "index-out", "descriptor-out", "annotation"}));
+  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, {"image", "config", "index-out",
+                                                    "descriptor-out", "annotation"}));
   ASSIGN_OR_RETURN(std::string index_out, flags.Require("index-out"));
   ASSIGN_OR_RETURN(std::string descriptor_out, flags.Require("descriptor-out"));
   std::vector<Descriptor> images;
-  for (const std::string& path : flags.GetAll("image")) {
-    ASSIGN_OR_RETURN(nlohmann::json value, ReadJsonFile(path));
-    ASSIGN_OR_RETURN(Descriptor d, ParseDescriptor(value, path));
+  std::vector<std::string> descriptors = flags.GetAll("image");
+  std::vector<std::string> configs = flags.GetAll("config");
+  if (!configs.empty() && configs.size() != descriptors.size()) {
+    return absl::InvalidArgumentError("give one --config per --image, or none");
+  }
+  for (size_t i = 0; i < descriptors.size(); ++i) {
+    ASSIGN_OR_RETURN(nlohmann::json value, ReadJsonFile(descriptors[i]));
+    ASSIGN_OR_RETURN(Descriptor d, ParseDescriptor(value, descriptors[i]));
+    if (d.platform.is_null() && !configs.empty()) {
+      ASSIGN_OR_RETURN(nlohmann::json config, ReadJsonFile(configs[i]));
+      if (!config.is_object()) {
+        return absl::InvalidArgumentError(absl::StrCat("malformed config ", configs[i]));
+      }
+      d.platform = PlatformOf(config);
+    }
     images.push_back(std::move(d));
   }
   std::map<std::string, std::string> annotations;
@@ -43,4 +59,5 @@ absl::Status IndexMain(const std::vector<std::string>& args) {
 
 STOWAGE_REGISTER_COMMAND("index", "assemble a multi-platform image index", IndexMain);
 
+}  // namespace oci
 }  // namespace stowage

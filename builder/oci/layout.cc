@@ -14,6 +14,7 @@
 #include "builder/oci/reference.h"
 
 namespace stowage {
+namespace oci {
 namespace {
 
 namespace fs = std::filesystem;
@@ -73,4 +74,5 @@ absl::Status WriteLayout(const ImageSet& set, const std::string& tag, const std:
   return status;
 }
 
+}  // namespace oci
 }  // namespace stowage

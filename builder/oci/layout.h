@@ -10,6 +10,7 @@
 #include "nlohmann/json.hpp"
 
 namespace stowage {
+namespace oci {
 
 // The layout's index.json: one descriptor for the image (or index), tagged when `tag` is set.
 nlohmann::json LayoutIndex(const Descriptor& root, const std::string& tag);
@@ -20,6 +21,7 @@ inline constexpr char kOciLayoutFile[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
 // failure (a blob whose digest does not match, a bad tag) leaves no partial layout.
 absl::Status WriteLayout(const ImageSet& set, const std::string& tag, const std::string& out_dir);
 
+}  // namespace oci
 }  // namespace stowage
 
 #endif  // STOWAGE_BUILDER_OCI_LAYOUT_H_

@@ -7,6 +7,7 @@
 #include "builder/oci/layout.h"
 
 namespace stowage {
+namespace oci {
 namespace {
 
 absl::Status LayoutMain(const std::vector<std::string>& args) {
@@ -22,4 +23,5 @@ absl::Status LayoutMain(const std::vector<std::string>& args) {
 
 STOWAGE_REGISTER_COMMAND("layout", "write an OCI image layout directory", LayoutMain);
 
+}  // namespace oci
 }  // namespace stowage

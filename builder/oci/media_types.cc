@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 
 namespace stowage {
+namespace oci {
 namespace {
 
 struct LayerTypePair {
@@ -78,4 +79,5 @@ absl::StatusOr<std::string> LayerMediaTypeFor(absl::string_view media_type, Imag
   return absl::InvalidArgumentError(absl::StrCat("\"", media_type, "\" is not a layer media type"));
 }
 
+}  // namespace oci
 }  // namespace stowage

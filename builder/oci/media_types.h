@@ -8,6 +8,7 @@
 #include "absl/strings/string_view.h"
 
 namespace stowage {
+namespace oci {
 
 // The manifest format of an image: OCI media types or Docker v2 schema 2 ones.
 enum class ImageFormat { kOci, kDocker };
@@ -54,6 +55,7 @@ bool IsConfigMediaType(absl::string_view media_type);
 // which Docker's schema 2 cannot express.
 absl::StatusOr<std::string> LayerMediaTypeFor(absl::string_view media_type, ImageFormat format);
 
+}  // namespace oci
 }  // namespace stowage
 
 #endif  // STOWAGE_BUILDER_OCI_MEDIA_TYPES_H_

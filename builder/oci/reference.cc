@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 
 namespace stowage {
+namespace oci {
 namespace {
 
 const std::regex& RefNamePattern() {
@@ -87,4 +88,5 @@ absl::StatusOr<RepoTag> ParseRepoTag(absl::string_view reference) {
   return out;
 }
 
+}  // namespace oci
 }  // namespace stowage

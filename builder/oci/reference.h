@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 
 namespace stowage {
+namespace oci {
 
 // Checks the `org.opencontainers.image.ref.name` grammar (image-spec annotations.md):
 //   ref ::= component ("/" component)*; component ::= alphanum (separator alphanum)*
@@ -26,6 +27,7 @@ struct RepoTag {
 // means "latest". Digest references (`@sha256:...`) are rejected: a tag is needed.
 absl::StatusOr<RepoTag> ParseRepoTag(absl::string_view reference);
 
+}  // namespace oci
 }  // namespace stowage
 
 #endif  // STOWAGE_BUILDER_OCI_REFERENCE_H_

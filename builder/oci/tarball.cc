@@ -16,6 +16,7 @@
 #include "builder/oci/reference.h"
 
 namespace stowage {
+namespace oci {
 namespace {
 
 constexpr char kRefName[] = "org.opencontainers.image.ref.name";
@@ -189,4 +190,5 @@ absl::Status WriteTarball(const ImageSet& set, const std::vector<std::string>& r
   return file.Commit();
 }
 
+}  // namespace oci
 }  // namespace stowage

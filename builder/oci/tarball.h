@@ -12,6 +12,7 @@
 #include "nlohmann/json.hpp"
 
 namespace stowage {
+namespace oci {
 
 // docker-archive's manifest.json for `set`'s single image.
 absl::StatusOr<nlohmann::json> DockerArchiveManifest(const ImageSet& set,
@@ -23,6 +24,7 @@ absl::StatusOr<nlohmann::json> DockerArchiveManifest(const ImageSet& set,
 absl::Status WriteTarball(const ImageSet& set, const std::vector<std::string>& repo_tags,
                           const std::string& out_path);
 
+}  // namespace oci
 }  // namespace stowage
 
 #endif  // STOWAGE_BUILDER_OCI_TARBALL_H_

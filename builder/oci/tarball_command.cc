@@ -7,6 +7,7 @@
 #include "builder/oci/tarball.h"
 
 namespace stowage {
+namespace oci {
 namespace {
 
 absl::Status TarballMain(const std::vector<std::string>& args) {
@@ -22,4 +23,5 @@ absl::Status TarballMain(const std::vector<std::string>& args) {
 
 STOWAGE_REGISTER_COMMAND("tarball", "write a docker-archive + OCI layout tar", TarballMain);
 
+}  // namespace oci
 }  // namespace stowage

@@ -9,13 +9,16 @@ def _oci_image_index_impl(ctx):
     args = ctx.actions.args()
     args.add("index")
     args.add_all([image.descriptor for image in images], before_each = "--image")
+
+    # Configs are small; they give the platform when a descriptor (from an import) has none.
+    args.add_all([image.config for image in images], before_each = "--config")
     args.add("--index-out", index)
     args.add("--descriptor-out", descriptor)
     args.add_all(["%s=%s" % (k, v) for k, v in sorted(ctx.attr.annotations.items())], before_each = "--annotation")
     ctx.actions.run(
         executable = ctx.executable._stowage,
         arguments = [args],
-        inputs = [image.descriptor for image in images],
+        inputs = [image.descriptor for image in images] + [image.config for image in images],
         outputs = [index, descriptor],
         mnemonic = "OciImageIndex",
         progress_message = "Assembling image index %s" % ctx.label,

@@ -104,12 +104,37 @@ umoci unpack --rootless --image "$work/from_docker:app" "$work/docker_bundle" >/
   || fail "docker-format rootfs differs"
 pass "docker format: Docker media types, skopeo and umoci read it"
 
+skopeo inspect --raw "oci:$bin/oci_over_docker_layout:mixed" | jq -e '.mediaType == "application/vnd.oci.image.manifest.v1+json" and (.layers | map(.mediaType) | unique == ["application/vnd.oci.image.layer.v1.tar", "application/vnd.oci.image.layer.v1.tar+gzip"])' >/dev/null \
+  || fail "an OCI image over a Docker base: layer media types not mapped to OCI"
+umoci unpack --rootless --image "$bin/oci_over_docker_layout:mixed" "$work/mixed" >/dev/null 2>&1 || fail "umoci unpack of the OCI-over-Docker image"
+[[ -f "$work/mixed/rootfs/srv/serve.sh" && ! -e "$work/mixed/rootfs/etc/gone" ]] || fail "OCI-over-Docker rootfs"
+pass "OCI image over a Docker base: media types mapped, unpacks"
+
 # --- image index ----------------------------------------------------------------------------
 oci-image-tool validate --type image --ref name=multi "$bin/multi_layout" >/dev/null 2>&1 || fail "oci-image-tool rejects the index layout"
 skopeo inspect --raw "oci:$bin/multi_layout:multi" | jq -e '.mediaType == "application/vnd.oci.image.index.v1+json" and (.manifests | map(.platform.architecture) == ["amd64","arm64"]) and .manifests[1].platform.variant == "v8"' >/dev/null \
   || fail "index platforms"
 skopeo --override-arch arm64 --override-variant v8 inspect "oci:$bin/multi_layout:multi" | jq -e '.Architecture == "arm64"' >/dev/null || fail "skopeo picks arm64 from the index"
 pass "oci_image_index: platforms, readable by skopeo and oci-image-tool"
+
+# --- time and stamping ----------------------------------------------------------------------
+cat >"$work/status.sh" <<'STATUS'
+#!/bin/sh
+echo "STABLE_GIT_COMMIT 0123456789abcdef"
+echo "STABLE_GIT_URL https://git.example/stowage"
+STATUS
+chmod +x "$work/status.sh"
+bazel build --action_env=SOURCE_DATE_EPOCH=1700000000 --workspace_status_command="$work/status.sh" \
+  //tests/image:base //tests/image:app_stamped >"$work/stamp.log" 2>&1 || { tail -20 "$work/stamp.log"; fail "stamped build"; }
+jq -e '.created == "2023-11-14T22:13:20Z" and (.history | all(.created == "2023-11-14T22:13:20Z"))' "$bin/base.config.json" >/dev/null \
+  || fail "SOURCE_DATE_EPOCH not used: $(jq -c .created "$bin/base.config.json")"
+jq -e '.annotations["org.opencontainers.image.created"] == "2023-11-14T22:13:20Z"' "$bin/base.manifest.json" >/dev/null || fail "created annotation"
+jq -e '.annotations["org.opencontainers.image.revision"] == "0123456789abcdef" and .annotations["org.opencontainers.image.source"] == "https://git.example/stowage" and .annotations["org.opencontainers.image.created"] != "1970-01-01T00:00:00Z"' "$bin/app_stamped.manifest.json" >/dev/null \
+  || fail "stamped annotations: $(jq -c .annotations "$bin/app_stamped.manifest.json")"
+jq -e '.config.Labels["vcs-ref"] == "0123456789abcdef"' "$bin/app_stamped.config.json" >/dev/null || fail "stamped label"
+pass "SOURCE_DATE_EPOCH and stamping (created, revision, source, {KEY} labels)"
+# Back to the default configuration for the checks below.
+bazel build //tests/image/... >/dev/null 2>&1
 
 # --- bad input: clear errors ------------------------------------------------------------------
 expect_error() {

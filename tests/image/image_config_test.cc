@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 
 namespace stowage {
+namespace oci {
 namespace {
 
 using nlohmann::json;
@@ -389,6 +390,16 @@ TEST(Manifest, DescriptorCarriesPlatform) {
   EXPECT_EQ(image->descriptor["size"], image->manifest.size());
 }
 
+TEST(Manifest, PlatformOfConfig) {
+  EXPECT_EQ(PlatformOf(json::parse(R"({"os":"linux","architecture":"arm","variant":"v7",)"
+                                   R"("os.version":"","rootfs":{}})")),
+            json::parse(R"({"architecture":"arm","os":"linux","variant":"v7"})"));
+  EXPECT_EQ(PlatformOf(json::parse(R"({"os":"windows","architecture":"amd64",)"
+                                   R"("os.version":"10.0.17763","os.features":["win32k"]})")),
+            json::parse(R"({"architecture":"amd64","os":"windows","os.version":"10.0.17763",)"
+                        R"("os.features":["win32k"]})"));
+}
+
 TEST(ImageSpec, CreatedFromSourceDateEpochOrStamp) {
   json spec = {{"format", "oci"}};
   auto parsed = ParseImageSpec(spec, {}, 0);
@@ -428,4 +439,5 @@ TEST(ImageSpec, HealthcheckDurationsAreNanoseconds) {
 }
 
 }  // namespace
+}  // namespace oci
 }  // namespace stowage

@@ -23,6 +23,7 @@
 #include "gtest/gtest.h"
 
 namespace stowage {
+namespace oci {
 namespace {
 
 namespace fs = std::filesystem;
@@ -181,6 +182,16 @@ TEST_F(ImageOutputTest, ManifestAndGivenLayersMustAgree) {
   set = LoadImageSet({{"images", {wrong_config}}});
   ASSERT_FALSE(set.ok());
   EXPECT_TRUE(absl::StrContains(set.status().message(), "not the config")) << set.status();
+  // A layer descriptor whose diffId is not the config's.
+  json other = l2;
+  json other_desc = json::parse(*ReadFile(l2["descriptor"]));
+  other_desc["diffId"] = Sha256Digest("something else");
+  other["descriptor"] = Put("l2.other.json", other_desc.dump());
+  json bad_diff = image;
+  bad_diff["layers"] = {l1, other};
+  set = LoadImageSet({{"images", {bad_diff}}});
+  ASSERT_FALSE(set.ok());
+  EXPECT_TRUE(absl::StrContains(set.status().message(), "diff_id 1")) << set.status();
   json wrong_desc = image;
   wrong_desc["descriptor"] =
       Put("d.json",
@@ -310,4 +321,5 @@ TEST(Reference, RepoTags) {
 }
 
 }  // namespace
+}  // namespace oci
 }  // namespace stowage
