@@ -114,6 +114,7 @@ absl::StatusOr<StaticSpec> ParseStaticSpec(const json& spec) {
     ASSIGN_OR_RETURN(source.strip_prefix, GetString(item, "strip_prefix", ""));
     ASSIGN_OR_RETURN(source.files, GetPairs(item, "files"));
     ASSIGN_OR_RETURN(source.dirs, GetPairs(item, "dirs"));
+    ASSIGN_OR_RETURN(source.label, GetString(item, "label", ""));
     out.sources.push_back(std::move(source));
   }
   return out;
