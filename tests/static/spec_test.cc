@@ -39,6 +39,16 @@ TEST(StaticSpec, Sources) {
   EXPECT_EQ(spec->sources[0].dirs[0].first, "d");
 }
 
+TEST(StaticSpec, PrecompressSpec) {
+  auto spec =
+      ParsePrecompressSpec(nlohmann::json::parse(R"({"brotli": false, "files": ["a", "b"]})"));
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_FALSE(spec->brotli);
+  EXPECT_TRUE(spec->gzip);
+  EXPECT_EQ(spec->files, (std::vector<std::string>{"a", "b"}));
+  EXPECT_FALSE(ParsePrecompressSpec(nlohmann::json::parse(R"({"files": [], "x": 1})")).ok());
+}
+
 TEST(StaticSpec, Rejects) {
   EXPECT_THAT(std::string(Parse(R"({"sources": [], "django_version": "5.0"})").status().message()),
               HasSubstr("django_version"));
