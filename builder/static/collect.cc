@@ -121,7 +121,8 @@ absl::StatusOr<CollectResult> CollectSources(const std::vector<StaticSource>& so
       if (!strip.empty()) {
         if (!absl::StartsWith(rel, strip + "/")) {
           return absl::InvalidArgumentError(
-              absl::StrCat("'", rel, "' (", path, ") is not under strip_prefix '", strip, "'"));
+              absl::StrCat("'", rel, "' (", path, ") is not under strip_prefix '", strip, "'",
+                           source.label.empty() ? "" : " of " + source.label));
         }
         inner = rel.substr(strip.size() + 1);
       }

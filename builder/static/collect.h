@@ -22,6 +22,7 @@ struct StaticSource {
   std::vector<std::pair<std::string, std::string>> files;
   // (path of the directory relative to the source, directory to walk)
   std::vector<std::pair<std::string, std::string>> dirs;
+  std::string label;  // names the source in messages (a Bazel label), may be empty
 };
 
 struct CollectedFile {

@@ -1,5 +1,7 @@
 #include "builder/static/spec.h"
 
+#include <sys/stat.h>
+
 #include <set>
 
 #include "absl/strings/match.h"
@@ -71,12 +73,21 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> GetPairs(const 
 
 }  // namespace
 
+absl::StatusOr<PrecompressSpec> ParsePrecompressSpec(const json& spec) {
+  RETURN_IF_ERROR(CheckKeys(spec, {"brotli", "gzip", "files"}, "the precompress spec"));
+  PrecompressSpec out;
+  ASSIGN_OR_RETURN(out.brotli, GetBool(spec, "brotli", true));
+  ASSIGN_OR_RETURN(out.gzip, GetBool(spec, "gzip", true));
+  ASSIGN_OR_RETURN(out.files, GetStrings(spec, "files", {}));
+  return out;
+}
+
 absl::StatusOr<StaticSpec> ParseStaticSpec(const json& spec) {
-  RETURN_IF_ERROR(
-      CheckKeys(spec,
-                {"sources", "django_version", "static_url", "strict", "gzip", "brotli",
-                 "keep_only_hashed_files", "skip_compress_extensions", "ignore_patterns"},
-                "the static spec"));
+  RETURN_IF_ERROR(CheckKeys(
+      spec,
+      {"sources", "django_version", "static_url", "strict", "gzip", "brotli",
+       "keep_only_hashed_files", "skip_compress_extensions", "ignore_patterns", "precompressed"},
+      "the static spec"));
   StaticSpec out;
   out.options = DefaultStaticAssetsOptions();
   StaticAssetsOptions& o = out.options;
@@ -103,6 +114,23 @@ absl::StatusOr<StaticSpec> ParseStaticSpec(const json& spec) {
   ASSIGN_OR_RETURN(o.skip_compress_extensions,
                    GetStrings(spec, "skip_compress_extensions", o.skip_compress_extensions));
   ASSIGN_OR_RETURN(o.ignore_patterns, GetStrings(spec, "ignore_patterns", o.ignore_patterns));
+  if (spec.contains("precompressed")) {
+    for (const json& shard : spec["precompressed"]) {
+      RETURN_IF_ERROR(CheckKeys(shard, {"dir", "files"}, "a precompressed shard"));
+      ASSIGN_OR_RETURN(std::string dir, GetString(shard, "dir", ""));
+      ASSIGN_OR_RETURN(std::vector<std::string> files, GetStrings(shard, "files", {}));
+      if (dir.empty()) return absl::InvalidArgumentError("a precompressed shard needs a \"dir\"");
+      for (size_t i = 0; i < files.size(); ++i) {
+        // A variant WhiteNoise would not keep was not written.
+        Precompressed done;
+        std::string br = absl::StrCat(dir, "/", i, ".br"), gz = absl::StrCat(dir, "/", i, ".gz");
+        struct stat st;
+        if (stat(br.c_str(), &st) == 0) done.br_path = br;
+        if (stat(gz.c_str(), &st) == 0) done.gz_path = gz;
+        o.precompressed[files[i]] = done;
+      }
+    }
+  }
   if (!spec.contains("sources") || !spec["sources"].is_array()) {
     return absl::InvalidArgumentError("the static spec needs a \"sources\" list");
   }
@@ -114,6 +142,7 @@ absl::StatusOr<StaticSpec> ParseStaticSpec(const json& spec) {
     ASSIGN_OR_RETURN(source.strip_prefix, GetString(item, "strip_prefix", ""));
     ASSIGN_OR_RETURN(source.files, GetPairs(item, "files"));
     ASSIGN_OR_RETURN(source.dirs, GetPairs(item, "dirs"));
+    ASSIGN_OR_RETURN(source.label, GetString(item, "label", ""));
     out.sources.push_back(std::move(source));
   }
   return out;

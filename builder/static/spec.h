@@ -1,4 +1,5 @@
-// The JSON spec the static_assets rule writes for `stowage static` (see docs/formats.md).
+// The JSON specs the static_assets rule writes for `stowage static` and
+// `stowage static-compress` (see docs/formats.md).
 #ifndef STOWAGE_BUILDER_STATIC_SPEC_H_
 #define STOWAGE_BUILDER_STATIC_SPEC_H_
 
@@ -17,6 +18,15 @@ struct StaticSpec {
 };
 
 absl::StatusOr<StaticSpec> ParseStaticSpec(const nlohmann::json& spec);
+
+// `stowage static-compress`: {"brotli": true, "gzip": true, "files": [paths]}.
+struct PrecompressSpec {
+  bool brotli = true;
+  bool gzip = true;
+  std::vector<std::string> files;
+};
+
+absl::StatusOr<PrecompressSpec> ParsePrecompressSpec(const nlohmann::json& spec);
 
 }  // namespace stowage
 

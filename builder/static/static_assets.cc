@@ -31,9 +31,20 @@ absl::StatusOr<std::vector<BlobPtr>> ReadAll(const std::vector<CollectedFile>& f
 
 // WhiteNoise's CompressedManifestStaticFilesStorage.post_process_with_compression, after
 // Django's post-processing: delete non-hashed files if asked, then compress.
-absl::Status CompressLikeWhiteNoiseStorage(const PostProcessResult& processed,
-                                           const StaticAssetsOptions& options,
-                                           VirtualStorage* storage) {
+absl::StatusOr<CompressedVariants> ReadPrecompressed(const Precompressed& done) {
+  CompressedVariants out;
+  if (!done.br_path.empty()) {
+    ASSIGN_OR_RETURN(out.br, ReadFile(done.br_path));
+  }
+  if (!done.gz_path.empty()) {
+    ASSIGN_OR_RETURN(out.gz, ReadFile(done.gz_path));
+  }
+  return out;
+}
+
+absl::Status CompressLikeWhiteNoiseStorage(
+    const PostProcessResult& processed, const StaticAssetsOptions& options,
+    const std::map<const Blob*, const Precompressed*>& precompressed, VirtualStorage* storage) {
   std::set<std::string> originals, hashed;
   for (const auto& [name, hashed_name] : processed.hashed_files) {
     originals.insert(name);
@@ -83,8 +94,13 @@ absl::Status CompressLikeWhiteNoiseStorage(const PostProcessResult& processed,
   std::vector<CompressedVariants> variants(unique.size());
   RETURN_IF_ERROR(ParallelFor(schedule.size(), options.threads, [&](size_t k) -> absl::Status {
     size_t i = schedule[k];
-    ASSIGN_OR_RETURN(variants[i],
-                     CompressLikeWhiteNoise(unique[i]->data, options.brotli, options.gzip));
+    auto done = precompressed.find(unique[i].get());
+    if (done != precompressed.end()) {
+      ASSIGN_OR_RETURN(variants[i], ReadPrecompressed(*done->second));
+    } else {
+      ASSIGN_OR_RETURN(variants[i],
+                       CompressLikeWhiteNoise(unique[i]->data, options.brotli, options.gzip));
+    }
     return absl::OkStatus();
   }));
   std::vector<BlobPtr> br(unique.size()), gz(unique.size());
@@ -166,9 +182,30 @@ absl::StatusOr<StaticAssets> BuildStaticAssets(const std::vector<StaticSource>& 
   out.warnings.insert(out.warnings.end(), processed.warnings.begin(), processed.warnings.end());
   out.manifest = ManifestJson(processed.hashed_files, options.post_process.version);
   RETURN_IF_ERROR(storage.Save(kManifestName, MakeBlob(out.manifest)));
-  RETURN_IF_ERROR(CompressLikeWhiteNoiseStorage(processed, options, &storage));
+  std::map<const Blob*, const Precompressed*> precompressed;
+  for (size_t i = 0; i < blobs.size(); ++i) {
+    auto done = options.precompressed.find(collected.files[i].path);
+    if (done != options.precompressed.end()) precompressed[blobs[i].get()] = &done->second;
+  }
+  RETURN_IF_ERROR(CompressLikeWhiteNoiseStorage(processed, options, precompressed, &storage));
   out.files = storage.files();
   return out;
+}
+
+absl::StatusOr<std::map<std::string, BlobPtr>> PrecompressFiles(
+    const std::vector<std::string>& paths, bool use_brotli, bool use_gzip, int threads) {
+  std::vector<CompressedVariants> variants(paths.size());
+  RETURN_IF_ERROR(ParallelFor(paths.size(), threads, [&](size_t i) -> absl::Status {
+    ASSIGN_OR_RETURN(std::string data, ReadFile(paths[i]));
+    ASSIGN_OR_RETURN(variants[i], CompressLikeWhiteNoise(data, use_brotli, use_gzip));
+    return absl::OkStatus();
+  }));
+  std::map<std::string, BlobPtr> tree;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    if (variants[i].br) tree[absl::StrCat(i, ".br")] = MakeBlob(std::move(*variants[i].br));
+    if (variants[i].gz) tree[absl::StrCat(i, ".gz")] = MakeBlob(std::move(*variants[i].gz));
+  }
+  return tree;
 }
 
 absl::Status WriteTree(const std::map<std::string, BlobPtr>& files, const std::string& out_dir,

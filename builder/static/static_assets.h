@@ -16,6 +16,13 @@
 
 namespace stowage {
 
+// WhiteNoise variants of one input file, computed earlier by `stowage static-compress` (so Bazel
+// caches them apart from the rest of the tree). An empty path: that variant is not kept.
+struct Precompressed {
+  std::string br_path;
+  std::string gz_path;
+};
+
 struct StaticAssetsOptions {
   PostProcessOptions post_process;
   bool gzip = true;
@@ -24,6 +31,8 @@ struct StaticAssetsOptions {
   std::vector<std::string> skip_compress_extensions;  // WHITENOISE_SKIP_COMPRESS_EXTENSIONS
   std::vector<std::string> ignore_patterns;
   int threads = 0;  // <= 0: one per core
+  // By input file path. Any collected name whose content is that input's reuses the variants.
+  std::map<std::string, Precompressed> precompressed;
 };
 
 StaticAssetsOptions DefaultStaticAssetsOptions();
@@ -44,6 +53,11 @@ absl::Status WriteTree(const std::map<std::string, BlobPtr>& files, const std::s
                        int threads);
 
 constexpr char kManifestName[] = "staticfiles.json";
+
+// `stowage static-compress`: the WhiteNoise variants of each input, as a tree holding
+// "<index>.br" and "<index>.gz" for the variants that are kept.
+absl::StatusOr<std::map<std::string, BlobPtr>> PrecompressFiles(
+    const std::vector<std::string>& paths, bool use_brotli, bool use_gzip, int threads);
 
 }  // namespace stowage
 

@@ -42,6 +42,54 @@ def _package_relative(f, label):
         return path[len(package) + 1:]
     return path
 
+def _compressible(f, skip_extensions):
+    """Compressor.should_compress on the file's name (hashed names keep the extension)."""
+    name = f.basename.lower()
+    for ext in skip_extensions:
+        if name.endswith("." + ext.lower()):
+            return False
+    return True
+
+def _precompress_shards(ctx):
+    """Compresses input files in a few actions keyed by a stable hash of their paths.
+
+    Bazel caches each shard, so a change to one file recompresses only its shard; the main
+    action reuses these results for every collected name with the same content (originals and
+    hashed copies of everything that is not rewritten)."""
+    shards = ctx.attr.precompress_shards
+    if shards <= 0 or not (ctx.attr.brotli or ctx.attr.gzip):
+        return [], []
+    groups = [[] for _ in range(shards)]
+    for src in ctx.attr.srcs:
+        for f in src.files.to_list():
+            if not f.is_directory and _compressible(f, ctx.attr.skip_compress_extensions):
+                groups[hash(f.short_path) % shards].append(f)
+    precompressed = []
+    trees = []
+    for index, group in enumerate(groups):
+        if not group:
+            continue
+        by_path = {f.path: f for f in group}
+        files = [by_path[path] for path in sorted(by_path.keys())]
+        spec = ctx.actions.declare_file("%s.precompress_%d.json" % (ctx.label.name, index))
+        ctx.actions.write(spec, json.encode({
+            "brotli": ctx.attr.brotli,
+            "files": [f.path for f in files],
+            "gzip": ctx.attr.gzip,
+        }))
+        tree = ctx.actions.declare_directory("%s.precompressed_%d" % (ctx.label.name, index))
+        ctx.actions.run(
+            executable = ctx.executable._stowage,
+            arguments = ["static-compress", "--spec=" + spec.path, "--out=" + tree.path],
+            inputs = [spec] + files,
+            outputs = [tree],
+            mnemonic = "StowageStaticCompress",
+            progress_message = "Precompressing static files for %s (%d/%d)" % (ctx.label, index + 1, shards),
+        )
+        precompressed.append({"dir": tree.path, "files": [f.path for f in files]})
+        trees.append(tree)
+    return precompressed, trees
+
 def _static_assets_impl(ctx):
     src_labels = [src.label for src in ctx.attr.srcs]
     prefixes = {}
@@ -74,6 +122,7 @@ def _static_assets_impl(ctx):
             "prefix": prefixes.get(src.label, ""),
             "strip_prefix": strip_prefixes.get(src.label, ""),
         })
+    precompressed, shard_trees = _precompress_shards(ctx)
     spec = ctx.actions.declare_file(ctx.label.name + ".static_spec.json")
     ctx.actions.write(spec, json.encode({
         "brotli": ctx.attr.brotli,
@@ -81,6 +130,7 @@ def _static_assets_impl(ctx):
         "gzip": ctx.attr.gzip,
         "ignore_patterns": ctx.attr.ignore_patterns,
         "keep_only_hashed_files": ctx.attr.keep_only_hashed_files,
+        "precompressed": precompressed,
         "skip_compress_extensions": ctx.attr.skip_compress_extensions,
         "sources": sources,
         "static_url": ctx.attr.static_url,
@@ -97,7 +147,7 @@ def _static_assets_impl(ctx):
             "--out=" + tree.path,
             "--manifest=" + manifest.path,
         ],
-        inputs = depset([spec], transitive = [src.files for src in ctx.attr.srcs]),
+        inputs = depset([spec] + shard_trees, transitive = [src.files for src in ctx.attr.srcs]),
         outputs = [tree, manifest],
         mnemonic = "StowageStatic",
         progress_message = "Collecting static files for %s" % ctx.label,
@@ -160,6 +210,10 @@ package-relative path.""",
         "skip_compress_extensions": attr.string_list(
             default = WHITENOISE_SKIP_COMPRESS_EXTENSIONS,
             doc = "WHITENOISE_SKIP_COMPRESS_EXTENSIONS; [] compresses everything.",
+        ),
+        "precompress_shards": attr.int(
+            default = 8,
+            doc = "Input files are compressed in this many separately cached actions, so a change recompresses only its shard; 0 compresses everything in the main action. The output is the same either way.",
         ),
         "ignore_patterns": attr.string_list(
             default = DJANGO_IGNORE_PATTERNS,

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "absl/strings/match.h"
+#include "builder/static/manifest.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -113,6 +114,41 @@ TEST(PostProcess, Django42SkipsEmptyPathsAndRewritesSourceMaps) {
   EXPECT_EQ(run.Content("css/a.css"),
             "y{b:url(#blur)} z{c:url()}\n/*# sourceMappingURL=a.css.99914b932bd3.map */");
   EXPECT_EQ(run.Content("js/app.js"), "f();\n//# sourceMappingURL=app.js.99914b932bd3.map\n");
+}
+
+TEST(PostProcess, Django42MatchesItsAlgorithm) {
+  // Expected values: Django 4.2's patterns, url_converter and save_manifest run on this input.
+  PostProcessOptions options;
+  options.version = DjangoVersion::k4_2;
+  Processed run = Process(
+      {{"css/a.css",
+        "x{a:url(../img/p.png?v=1#f)} y{b:url(#blur)} z{c:url()} w{d:url(\"\")}\n"
+        "@import 'b.css';\n.f{src:url(../img/p.png?#iefix) url(/static/img/p.png) url(data:x) "
+        "url(../img/)}\n/*# sourceMappingURL=a.css.map */\n"
+        "/*#\tsourceMappingURL=https://x.invalid/a.map */\n"},
+       {"css/b.css", "b{x:url(sub/c.css)}\n/*# sourceMappingURL=b.css.map */"},
+       {"css/sub/c.css", "c{y:url(../../img/p.png)}"},
+       {"css/a.css.map", "{}"},
+       {"css/b.css.map", "{\"b\":1}"},
+       {"js/app.js", "f();\n//# sourceMappingURL=app.js.map\n"},
+       {"js/lib.js", "g();\n//# sourceMappingURL=/static/js/app.js.map"},
+       {"js/cdn.js", "//# sourceMappingURL=https://x.invalid/cdn.js.map\n"},
+       {"js/app.js.map", "{}"},
+       {"img/p.png", "p"}},
+      options);
+  ASSERT_TRUE(run.result.ok()) << run.result.status();
+  EXPECT_EQ(run.paths["css/a.css"], "css/a.9a2f7efc4242.css");
+  EXPECT_EQ(run.Content("css/a.css"),
+            "x{a:url(\"../img/p.83878c911713.png?v=1#f\")} y{b:url(#blur)} z{c:url()} "
+            "w{d:url(\"\")}\n@import url(\"b.02970c10df8b.css\");\n"
+            ".f{src:url(\"../img/p.83878c911713.png?#iefix\") "
+            "url(\"/static/img/p.83878c911713.png\") url(data:x) url(\"../img/\")}\n"
+            "/*# sourceMappingURL=a.css.99914b932bd3.map */\n"
+            "/*#\tsourceMappingURL=https://x.invalid/a.map */\n");
+  EXPECT_EQ(run.Content("js/lib.js"),
+            "g();\n//# sourceMappingURL=/static/js/app.js.99914b932bd3.map");
+  EXPECT_EQ(run.paths["js/cdn.js"], "js/cdn.9d66c83e6870.js");
+  EXPECT_EQ(ManifestHash(run.result->hashed_files), "cf429b4d91c5");
 }
 
 TEST(PostProcess, Django32LeavesSourceMapsAlone) {

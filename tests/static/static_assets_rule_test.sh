@@ -29,6 +29,7 @@ done
 [[ ! -e $tree/img/logo.png.gz ]] || fail "png must not be compressed"
 [[ ! -e $tree/robots.txt.gz ]] || fail "a 3-byte file cannot compress to 95%"
 grep -qx 'root_path=/app/staticfiles' fixture_static_info.txt || fail "StaticAssetsInfo.root_path"
+diff -r $tree fixture_static_unsharded >/dev/null || fail "precompressed shards changed the tree"
 
 only=fixture_static_hashed_only
 grep -q '"version": "1.1", "hash": "' $only/staticfiles.json || fail "not a Django 4.2 manifest"

@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "absl/strings/match.h"
+#include "builder/common/files.h"
+#include "builder/static/compress.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -92,6 +94,29 @@ TEST_F(StaticAssetsTest, SameBytesAtAnyThreadCount) {
   ASSERT_TRUE(a.ok() && b.ok());
   ASSERT_EQ(a->files.size(), b->files.size());
   for (const auto& [name, blob] : a->files) EXPECT_EQ(blob->data, b->files.at(name)->data) << name;
+}
+
+TEST_F(StaticAssetsTest, ReusesPrecompressedVariantsForOriginalsAndHashedCopies) {
+  StaticSource source = Source();
+  std::string app_js;
+  for (const auto& [rel, path] : source.files) {
+    if (rel == "app.js") app_js = path;
+  }
+  auto precomputed = PrecompressFiles({app_js}, true, true, 1);
+  ASSERT_TRUE(precomputed.ok()) << precomputed.status();
+  ASSERT_TRUE(precomputed->count("0.br") && precomputed->count("0.gz"));
+  EXPECT_EQ(precomputed->at("0.br")->data, *BrotliLikePython(ReadFile(app_js).value()));
+
+  // Marker bytes stand in for the variants, to show they are taken as given.
+  StaticAssetsOptions options = DefaultStaticAssetsOptions();
+  options.precompressed[app_js] = Precompressed{Write("marker.br", "BR"), ""};
+  auto assets = BuildStaticAssets({source}, options);
+  ASSERT_TRUE(assets.ok()) << assets.status();
+  std::string hashed = "app." + Md5Hex(assets->files.at("app.js")->data).substr(0, 12) + ".js";
+  EXPECT_EQ(assets->files.at("app.js.br")->data, "BR");
+  EXPECT_EQ(assets->files.at(hashed + ".br")->data, "BR");
+  EXPECT_FALSE(assets->files.count("app.js.gz"));  // "not kept" is taken as given too
+  EXPECT_NE(assets->files.at("a.css.br")->data, "BR");
 }
 
 TEST_F(StaticAssetsTest, WriteTreeIsAllOrNothingAndIgnoresUmask) {
