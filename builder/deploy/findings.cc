@@ -76,7 +76,7 @@ const std::vector<CheckRule>& CheckRules() {
        "(\"HTTP_X_FORWARDED_PROTO\", \"https\")"},
       {"STW106", Severity::kError, "redirect loop behind the proxy: HTTPS requests are redirected",
        "trust X-Forwarded-Proto: SECURE_PROXY_SSL_HEADER = (\"HTTP_X_FORWARDED_PROTO\", "
-       "\"https\")"},
+       "\"https\") (gunicorn: --forwarded-allow-ips=\"*\" behind Heroku's router)"},
       {"STW107", Severity::kWarning, "the HTTP to HTTPS redirect is temporary (302/307)",
        "redirect with 301 or 308 (Django's SECURE_SSL_REDIRECT does)"},
       {"STW108", Severity::kWarning, "X-Frame-Options is not DENY",

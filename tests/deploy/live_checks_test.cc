@@ -125,8 +125,7 @@ TEST(LiveChecksTest, RedirectLoopBehindProxy) {
     r.headers = {{"location",
                   "https://app.test" + request.url.substr(std::string("http://app.test").size())}};
   };
-  std::set<std::string> ids = Analyze(loop);
-  EXPECT_TRUE(ids.count("STW106"));
+  EXPECT_EQ(Analyze(loop), (std::set<std::string>{"STW106"}));
   // A redirect to another page (a login page) is not a loop.
   Site login;
   login.tweak = [](const HttpRequest& request, HttpResponse& r) {
