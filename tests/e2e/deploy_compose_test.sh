@@ -36,9 +36,10 @@ done
 # With it, both validate against the schema.
 export SECRET_KEY="e2e-only-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 docker-compose -f compose.yaml config >dev.merged.yaml || fail "compose.yaml does not validate"
+docker-compose -f compose.prod.yaml config >/dev/null || fail "compose.prod.yaml alone does not validate"
 docker-compose -f compose.yaml -f compose.prod.yaml config >prod.merged.yaml \
   || fail "compose.yaml + compose.prod.yaml does not validate"
-echo "ok: docker-compose config accepts compose.yaml and compose.yaml + compose.prod.yaml"
+echo "ok: docker-compose config accepts compose.yaml, compose.prod.yaml, and the two together"
 
 /usr/bin/python3 - <<'PY' || fail "merged configs are not what they should be"
 import json, yaml
