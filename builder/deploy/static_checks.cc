@@ -333,7 +333,7 @@ std::vector<Finding> CheckImageConfig(const nlohmann::json& image_config,
       findings.push_back(MakeFinding(
           "STW004",
           absl::StrCat("image Env ", name, "=", it->second, " in a production image",
-                       options.production ? " (--production)" : " (ENVIRONMENT=production)")));
+                       options.production ? " (--production)" : " (its Env says production)")));
     } else {
       findings.push_back(
           MakeFinding("STW004", Severity::kInfo,
