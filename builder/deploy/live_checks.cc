@@ -191,7 +191,13 @@ SiteObservations ObserveSite(HttpClient& http, const LiveCheckOptions& options) 
   const std::string base = absl::StrCat(parsed->scheme, "://", parsed->authority);
   site.secure = get(options.url, "https");
   if (parsed->scheme == "https") {
-    site.insecure = get(absl::StrCat("http://", parsed->authority, parsed->path), "");
+    // Plain HTTP is on its default port: an explicit port belongs to the TLS listener.
+    std::string host = parsed->authority;
+    size_t colon = host.rfind(':');
+    if (colon != std::string::npos && host.find(']', colon) == std::string::npos) {
+      host = host.substr(0, colon);
+    }
+    site.insecure = get(absl::StrCat("http://", host, parsed->path), "");
     site.insecure_is_separate_url = true;
   } else {
     site.insecure = get(options.url, "http");

@@ -97,6 +97,14 @@ TEST(LiveChecksTest, HttpsUrlChecksRedirectOverPlainHttp) {
   options.url = "https://app.test/";
   EXPECT_TRUE(AnalyzeSite(ObserveSite(http, options), options).empty());
   EXPECT_EQ(http.requests[1].url, "http://app.test/");
+  FakeHttpClient with_port(Site{});
+  options.url = "https://app.test:8443/shop/";
+  ObserveSite(with_port, options);
+  EXPECT_EQ(with_port.requests[1].url, "http://app.test/shop/");
+  FakeHttpClient ipv6(Site{});
+  options.url = "https://[::1]/";
+  ObserveSite(ipv6, options);
+  EXPECT_EQ(ipv6.requests[1].url, "http://[::1]/");
 }
 
 TEST(LiveChecksTest, Hsts) {
