@@ -26,8 +26,13 @@ absl::Status ComposeMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(std::string digest, ReadDescriptorDigest(descriptor_path));
   ASSIGN_OR_RETURN(ComposeSpec spec, ComposeSpecFromJson(spec_json, digest));
   ASSIGN_OR_RETURN(ComposeFiles files, GenerateCompose(spec));
-  RETURN_IF_ERROR(WriteFileAtomically(out, files.development));
-  RETURN_IF_ERROR(WriteFileAtomically(prod_out, files.production));
+  // Both files are written to temporary names first and renamed only when both are complete.
+  ASSIGN_OR_RETURN(AtomicFile first, AtomicFile::Create(out));
+  ASSIGN_OR_RETURN(AtomicFile second, AtomicFile::Create(prod_out));
+  RETURN_IF_ERROR(first.Write(files.development));
+  RETURN_IF_ERROR(second.Write(files.production));
+  RETURN_IF_ERROR(first.Commit());
+  RETURN_IF_ERROR(second.Commit());
   return absl::OkStatus();
 }
 

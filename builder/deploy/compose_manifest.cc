@@ -246,7 +246,10 @@ absl::StatusOr<ComposeFiles> GenerateCompose(const ComposeSpec& spec) {
   for (const auto& [name, value] : prod_env) prod_environment.Set(name, value);
   prod_web.Set("restart", spec.prod_restart);
   if (has_db) {
-    prod_services.Set(spec.db_service, YamlNode::Map()).Set("restart", spec.prod_restart);
+    // The image again, so the override is a valid Compose file on its own too.
+    YamlNode& prod_db = prod_services.Set(spec.db_service, YamlNode::Map());
+    prod_db.Set("image", spec.postgres_image);
+    prod_db.Set("restart", spec.prod_restart);
   }
 
   ComposeFiles files;

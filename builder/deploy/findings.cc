@@ -63,7 +63,7 @@ const std::vector<CheckRule>& CheckRules() {
        "run.<process>"},
       // Live: a running site (the list behind Django's check --deploy).
       {"STW100", Severity::kError, "the URL cannot be fetched",
-       "start the site and check the URL; only the given URL is requested"},
+       "start the site and check the URL (stowage check requests only that site)"},
       {"STW101", Severity::kError, "no Strict-Transport-Security header on HTTPS responses",
        "set SECURE_HSTS_SECONDS = 31536000 (Django) or send Strict-Transport-Security"},
       {"STW102", Severity::kWarning, "HSTS max-age is shorter than one year",
@@ -76,8 +76,8 @@ const std::vector<CheckRule>& CheckRules() {
        "(\"HTTP_X_FORWARDED_PROTO\", \"https\")"},
       {"STW106", Severity::kError, "redirect loop behind the proxy: HTTPS requests are redirected",
        "trust X-Forwarded-Proto: SECURE_PROXY_SSL_HEADER = (\"HTTP_X_FORWARDED_PROTO\", "
-       "\"https\")"},
-      {"STW107", Severity::kWarning, "the HTTP to HTTPS redirect is temporary (302/307)",
+       "\"https\") (gunicorn: --forwarded-allow-ips=\"*\" behind Heroku's router)"},
+      {"STW107", Severity::kWarning, "the HTTP to HTTPS redirect is not permanent (302/303/307)",
        "redirect with 301 or 308 (Django's SECURE_SSL_REDIRECT does)"},
       {"STW108", Severity::kWarning, "X-Frame-Options is not DENY",
        "set X_FRAME_OPTIONS = \"DENY\" with XFrameOptionsMiddleware"},
@@ -90,7 +90,7 @@ const std::vector<CheckRule>& CheckRules() {
       {"STW112", Severity::kError, "a debug page is served (404 page shows debug output)",
        "set DEBUG = False in production"},
       {"STW113", Severity::kWarning, "the Server header leaks a version number",
-       "hide the version (e.g. gunicorn behind the router, nginx server_tokens off)"},
+       "send no version (nginx: server_tokens off; gunicorn 20.1 sends none)"},
       {"STW114", Severity::kWarning, "X-Powered-By header leaks the stack",
        "remove the X-Powered-By header"},
       {"STW115", Severity::kWarning, "Referrer-Policy is missing or weaker than same-origin",

@@ -31,8 +31,13 @@ absl::Status HerokuMain(const std::vector<std::string>& args) {
   // Render both before writing either: bad input leaves no output at all.
   ASSIGN_OR_RETURN(std::string yml, GenerateHerokuYml(spec));
   ASSIGN_OR_RETURN(std::string dockerfile, GenerateHerokuDockerfile(spec, digest));
-  RETURN_IF_ERROR(WriteFileAtomically(yml_path, yml));
-  RETURN_IF_ERROR(WriteFileAtomically(dockerfile_path, dockerfile));
+  // Both files are written to temporary names first and renamed only when both are complete.
+  ASSIGN_OR_RETURN(AtomicFile first, AtomicFile::Create(yml_path));
+  ASSIGN_OR_RETURN(AtomicFile second, AtomicFile::Create(dockerfile_path));
+  RETURN_IF_ERROR(first.Write(yml));
+  RETURN_IF_ERROR(second.Write(dockerfile));
+  RETURN_IF_ERROR(first.Commit());
+  RETURN_IF_ERROR(second.Commit());
   return absl::OkStatus();
 }
 

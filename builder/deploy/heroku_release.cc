@@ -118,7 +118,10 @@ absl::Status ValidateProcessType(const std::string& type) {
 absl::StatusOr<std::string> HerokuImageId(const std::string& manifest_text,
                                           const std::string& config_bytes) {
   ASSIGN_OR_RETURN(nlohmann::json manifest, ParseJson(manifest_text, "the manifest"));
-  std::string media_type = manifest.value("mediaType", "");
+  std::string media_type =
+      manifest.is_object() && manifest.contains("mediaType") && manifest["mediaType"].is_string()
+          ? manifest["mediaType"].get<std::string>()
+          : "";
   if (media_type != kDockerManifestV2) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the manifest's mediaType is \"", media_type, "\": Heroku's registry accepts only ",

@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 
@@ -81,6 +82,14 @@ absl::StatusOr<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  // Loopback is always reached directly, even when the environment names a proxy; the
+  // environment's own no_proxy list still applies (CURLOPT_NOPROXY replaces it, so join them).
+  std::string no_proxy = "localhost,127.0.0.1,::1";
+  for (const char* name : {"no_proxy", "NO_PROXY"}) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && *value != '\0') absl::StrAppend(&no_proxy, ",", value);
+  }
+  curl_easy_setopt(h, CURLOPT_NOPROXY, no_proxy.c_str());
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, request.connect_timeout_ms);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, request.total_timeout_ms);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);

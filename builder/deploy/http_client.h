@@ -42,8 +42,8 @@ class HttpClient {
   virtual absl::StatusOr<HttpResponse> Send(const HttpRequest& request) = 0;
 };
 
-// libcurl-backed client: http and https only, no redirects, no proxies from the environment
-// unless they are set (libcurl's default), TLS verified.
+// libcurl-backed client: http and https only, no redirects, TLS verified; proxies from the
+// environment (libcurl's default) except for loopback addresses.
 class CurlHttpClient : public HttpClient {
  public:
   absl::StatusOr<HttpResponse> Send(const HttpRequest& request) override;

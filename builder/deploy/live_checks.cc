@@ -1,5 +1,6 @@
 #include "builder/deploy/live_checks.h"
 
+#include <algorithm>
 #include <regex>
 #include <set>
 
@@ -190,7 +191,13 @@ SiteObservations ObserveSite(HttpClient& http, const LiveCheckOptions& options) 
   const std::string base = absl::StrCat(parsed->scheme, "://", parsed->authority);
   site.secure = get(options.url, "https");
   if (parsed->scheme == "https") {
-    site.insecure = get(absl::StrCat("http://", parsed->authority, parsed->path), "");
+    // Plain HTTP is on its default port: an explicit port belongs to the TLS listener.
+    std::string host = parsed->authority;
+    size_t colon = host.rfind(':');
+    if (colon != std::string::npos && host.find(']', colon) == std::string::npos) {
+      host = host.substr(0, colon);
+    }
+    site.insecure = get(absl::StrCat("http://", host, parsed->path), "");
     site.insecure_is_separate_url = true;
   } else {
     site.insecure = get(options.url, "http");
@@ -221,8 +228,14 @@ std::vector<Finding> AnalyzeSite(const SiteObservations& site, const LiveCheckOp
                                              secure.status, " to ", location)));
     }
   }
-  CheckHsts(secure, findings);
-  CheckHeaders(secure, findings);
+  // Behind a loop the site never answers HTTPS requests with a page: its headers cannot be
+  // judged, and reporting each missing one would bury the one problem that matters.
+  const bool loop = std::any_of(findings.begin(), findings.end(),
+                                [](const Finding& f) { return f.id == "STW106"; });
+  if (!loop) {
+    CheckHsts(secure, findings);
+    CheckHeaders(secure, findings);
+  }
 
   // 2. Plain HTTP must be sent to HTTPS, permanently.
   if (!site.insecure.ok()) {
@@ -248,7 +261,7 @@ std::vector<Finding> AnalyzeSite(const SiteObservations& site, const LiveCheckOp
   // 3. The 404 page must not be a debug page.
   std::vector<const HttpResponse*> with_cookies = {&secure};
   if (site.not_found.ok()) {
-    CheckDebugPage(*site.not_found, findings);
+    if (!loop) CheckDebugPage(*site.not_found, findings);
     with_cookies.push_back(&*site.not_found);
   } else {
     findings.push_back(MakeFinding("STW100", std::string(site.not_found.status().message())));

@@ -5,7 +5,7 @@
 //  1. the URL as HTTPS: for an http:// URL (a local app behind a TLS-terminating proxy, as on
 //     Heroku) with "X-Forwarded-Proto: https"; for an https:// URL, the URL itself;
 //  2. the URL as plain HTTP: "X-Forwarded-Proto: http" to an http:// URL; for an https:// URL,
-//     the same host and path over http://;
+//     the same host (default port) and path over http://;
 //  3. a path that cannot exist (/stowage-check-404-probe/) as HTTPS, for the 404 page.
 #ifndef STOWAGE_BUILDER_DEPLOY_LIVE_CHECKS_H_
 #define STOWAGE_BUILDER_DEPLOY_LIVE_CHECKS_H_

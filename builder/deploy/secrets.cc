@@ -61,7 +61,13 @@ std::optional<std::string> SecretNameReason(absl::string_view name) {
       if (part == secret) return absl::StrCat("the name contains ", secret);
     }
   }
-  if (parts.back() == "KEY" && !(parts.size() >= 2 && parts[parts.size() - 2] == "PUBLIC")) {
+  // PUBLIC_KEY is public; GPG_KEY (official language images) is a key fingerprint.
+  static const char* const kNotSecretBeforeKey[] = {"PUBLIC", "GPG", "PGP"};
+  bool exempt = false;
+  if (parts.size() >= 2) {
+    for (const char* word : kNotSecretBeforeKey) exempt |= parts[parts.size() - 2] == word;
+  }
+  if (parts.back() == "KEY" && !exempt) {
     return std::string("the name ends in KEY");
   }
   return std::nullopt;
@@ -118,7 +124,7 @@ std::optional<std::string> SecretValueReason(absl::string_view value) {
   if (absl::StrContains(value, "-----BEGIN") && absl::StrContains(value, "PRIVATE KEY")) {
     return std::string("the value contains a PEM private key");
   }
-  if (UrlHasLiteralPassword(value)) return std::string("the value is a URL with a password in it");
+
   if (absl::StartsWith(value, "django-insecure-")) {
     return std::string("the value is a Django generated secret key");
   }
@@ -128,6 +134,8 @@ std::optional<std::string> SecretValueReason(absl::string_view value) {
   // ${...} interpolations are filled in at run time: judge only the literal text around them.
   static const std::regex kInterpolation(R"(\$\{[^}]*\})");
   const std::string literal = std::regex_replace(std::string(value), kInterpolation, "");
+  if (UrlHasLiteralPassword(literal))
+    return std::string("the value is a URL with a password in it");
   for (absl::string_view run : Runs(literal)) {
     for (const char* prefix : kTokenPrefixes) {
       if (absl::StartsWith(run, prefix) && run.size() >= std::string(prefix).size() + 16) {

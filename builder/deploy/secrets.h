@@ -17,7 +17,7 @@ namespace stowage {
 // "DB_PASSWORD", "GITHUB_TOKEN", "HEROKU_API_KEY", "com.example.api-token"; nullopt otherwise.
 // Rule: split the upper-cased name on '_', '-', '.'; secret when a part is SECRET(S),
 // PASSWORD(S), PASSWD, PASS, PWD, TOKEN(S), APIKEY, CREDENTIAL(S), or the last part is KEY
-// (but not PUBLIC_KEY).
+// (but not PUBLIC_KEY, GPG_KEY or PGP_KEY: public keys and fingerprints).
 std::optional<std::string> SecretNameReason(absl::string_view name);
 
 // Why a value looks like a secret; nullopt otherwise. Recognised: an AWS access key id, a

@@ -333,7 +333,7 @@ std::vector<Finding> CheckImageConfig(const nlohmann::json& image_config,
       findings.push_back(MakeFinding(
           "STW004",
           absl::StrCat("image Env ", name, "=", it->second, " in a production image",
-                       options.production ? " (--production)" : " (ENVIRONMENT=production)")));
+                       options.production ? " (--production)" : " (its Env says production)")));
     } else {
       findings.push_back(
           MakeFinding("STW004", Severity::kInfo,
@@ -396,7 +396,10 @@ std::vector<Finding> CheckImageManifest(const nlohmann::json& manifest,
                                         const StaticCheckOptions& options) {
   std::vector<Finding> findings;
   if (options.heroku) {
-    std::string media_type = manifest.is_object() ? manifest.value("mediaType", "") : "";
+    std::string media_type =
+        manifest.is_object() && manifest.contains("mediaType") && manifest["mediaType"].is_string()
+            ? manifest["mediaType"].get<std::string>()
+            : "";
     if (media_type != "application/vnd.docker.distribution.manifest.v2+json") {
       findings.push_back(
           MakeFinding("STW009", absl::StrCat("manifest mediaType is \"", media_type, "\"")));
@@ -478,6 +481,7 @@ absl::StatusOr<std::vector<Finding>> CheckComposeFileOrThrow(const std::string& 
   if (!services || !services.IsMap()) return findings;
   for (const auto& kv : services) {
     std::string service = Scalar(kv.first);
+    if (!kv.second.IsMap()) continue;  // not a service definition; Compose itself rejects it
     auto env = ComposeEnvironment(kv.second);
     bool production = false;
     for (const auto& [name, value] : env) {

@@ -7,7 +7,7 @@ load("//rules:providers.bzl", "ImageInfo")
 load("//rules/private:compose.bzl", "ComposeInfo")
 load("//rules/private:heroku.bzl", "HerokuAppInfo")
 
-def _runfile_path(ctx, f):
+def _runfile_path(f):
     # Relative to the test's working directory (the workspace's runfiles root).
     return f.short_path
 
@@ -19,16 +19,16 @@ def _deploy_check_test_impl(ctx):
     files = []
     if ctx.attr.image:
         image = ctx.attr.image[ImageInfo]
-        args += ["--config", _runfile_path(ctx, image.config), "--manifest", _runfile_path(ctx, image.manifest)]
+        args += ["--config", _runfile_path(image.config), "--manifest", _runfile_path(image.manifest)]
         files += [image.config, image.manifest]
     if ctx.attr.heroku:
         heroku = ctx.attr.heroku[HerokuAppInfo]
-        args += ["--heroku-yml", _runfile_path(ctx, heroku.heroku_yml)]
+        args += ["--heroku-yml", _runfile_path(heroku.heroku_yml)]
         files.append(heroku.heroku_yml)
     if ctx.attr.compose:
         compose = ctx.attr.compose[ComposeInfo]
         for f in [compose.development, compose.production]:
-            args += ["--compose", _runfile_path(ctx, f)]
+            args += ["--compose", _runfile_path(f)]
             files.append(f)
     if not files:
         fail("deploy_check_test: give at least one of image, heroku, compose")
@@ -47,7 +47,7 @@ def _deploy_check_test_impl(ctx):
         script,
         "#!/usr/bin/env bash\n# deploy_check_test %s\nset -euo pipefail\nexec %s %s\n" % (
             str(ctx.label),
-            _shell_quote(_runfile_path(ctx, ctx.executable._stowage)),
+            _shell_quote(_runfile_path(ctx.executable._stowage)),
             " ".join([_shell_quote(a) for a in args]),
         ),
         is_executable = True,

@@ -63,6 +63,7 @@ TEST(ComposeTest, ProductionOverride) {
   EXPECT_EQ(web["restart"].as<std::string>(), "unless-stopped");
   EXPECT_FALSE(web["volumes"]);
   EXPECT_EQ(prod["services"]["db"]["restart"].as<std::string>(), "unless-stopped");
+  EXPECT_EQ(prod["services"]["db"]["image"].as<std::string>(), "postgres:15");
 }
 
 TEST(ComposeTest, DatabasePasswordAsSecret) {

@@ -13,6 +13,7 @@ buggy server might: the client must not print it.
 """
 import argparse
 import json
+import os
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -113,7 +114,6 @@ def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     with open(a.port_file + ".tmp", "w") as f:
         f.write(str(server.server_address[1]))
-    import os
     os.rename(a.port_file + ".tmp", a.port_file)
     server.serve_forever()
 

@@ -30,8 +30,8 @@ def main():
     p.add_argument("--port-file", required=True)
     p.add_argument("--mode", required=True,
                    choices=["good", "no-hsts", "loop", "server-version", "debug-404", "no-redirect"])
-    mode = p.parse_args().mode
-    port_file = p.parse_args().port_file
+    args = p.parse_args()
+    mode, port_file = args.mode, args.port_file
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"

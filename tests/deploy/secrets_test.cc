@@ -12,9 +12,10 @@ TEST(SecretNameTest, FlagsSecretNames) {
         "smtp.pass", "MY_APIKEY", "GOOGLE_CREDENTIALS"}) {
     EXPECT_TRUE(SecretNameReason(name).has_value()) << name;
   }
-  for (const char* name : {"DEBUG", "ENVIRONMENT", "DATABASE_URL", "DJANGO_SETTINGS_MODULE",
-                           "ALLOWED_HOSTS", "PORT", "SSH_PUBLIC_KEY", "KEYBOARD", "PASSPORT_MODE",
-                           "POSTGRES_HOST_AUTH_METHOD", "WEB_CONCURRENCY", "TOKENIZER_MODEL"}) {
+  for (const char* name :
+       {"DEBUG", "ENVIRONMENT", "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "ALLOWED_HOSTS", "PORT",
+        "SSH_PUBLIC_KEY", "GPG_KEY", "KEYBOARD", "PASSPORT_MODE", "POSTGRES_HOST_AUTH_METHOD",
+        "WEB_CONCURRENCY", "TOKENIZER_MODEL"}) {
     EXPECT_FALSE(SecretNameReason(name).has_value()) << name;
   }
 }
@@ -40,6 +41,9 @@ TEST(SecretValueTest, FlagsSecretValues) {
            ".herokuapp.com",
            "postgres://postgres@db:5432/postgres",
            "postgres://postgres:${POSTGRES_PASSWORD:?must be set}@db:5432/postgres",
+           "postgres://postgres:${POSTGRES_PASSWORD:?POSTGRES_PASSWORD must be "
+           "set}@db:5432/postgres",
+           "postgres://app:${DB_PASSWORD}@db/app?sslmode=require",
            "${SECRET_KEY:?SECRET_KEY must be set}",
            "$SECRET_KEY",
            "sha256:4385f38abe817d1989200215c134880c4a137d80cf3e6131401c4a85231612fc",

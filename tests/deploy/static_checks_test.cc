@@ -260,5 +260,34 @@ TEST(ComposeCheckTest, MalformedIsAnError) {
   EXPECT_FALSE(CheckComposeFile("- a list", "c.yaml").ok());
 }
 
+TEST(RobustnessTest, OddInputsGiveFindingsOrErrorsNeverCrashes) {
+  for (const char* json : {"null", "[]", "1", "{}", R"({"config":1})", R"({"config":{"Env":1}})",
+                           R"({"config":{"Env":[1,"A",null],"User":5,"Labels":{"a":1},"Cmd":"x"}})",
+                           R"({"config":{"ExposedPorts":[],"Healthcheck":null,"Volumes":1}})"}) {
+    nlohmann::json config = nlohmann::json::parse(json);
+    CheckImageConfig(config, {true, true});
+    CheckImageManifest(config, {true, true});
+  }
+  CheckImageManifest(nlohmann::json::parse(R"({"mediaType":5,"annotations":[]})"), {true, true});
+  for (const char* yml :
+       {"", "~", "1", "[a, b]", "setup: 1", "setup: {addons: 1, config: []}",
+        "setup: {addons: [1, {plan: [x]}]}", "build: {docker: [web]}",
+        "build: {docker: {web: {x: 1}}}", "release: [x]", "release: {command: {}}",
+        "run: {web: [x]}", "run: {web: {command: x, image: [y]}}", "? [a]\n: b", "run: {web: null}",
+        "&a [*a]"}) {
+    auto heroku = CheckHerokuYml(yml, nullptr, "h.yml");
+    auto compose = CheckComposeFile(yml, "c.yaml");
+    (void)heroku;
+    (void)compose;
+  }
+  for (const char* yml :
+       {"services: 1", "services: {web: 1}", "services: {web: {environment: 1}}",
+        "services: {web: {environment: [1, {a: b}]}}",
+        "services: {web: {volumes: 1, environment: {ENVIRONMENT: production}}}",
+        "services: {web: {volumes: [{type: [bind]}], environment: [ENVIRONMENT=prod]}}"}) {
+    EXPECT_TRUE(CheckComposeFile(yml, "c.yaml").ok()) << yml;
+  }
+}
+
 }  // namespace
 }  // namespace stowage

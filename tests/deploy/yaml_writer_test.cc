@@ -100,3 +100,19 @@ TEST(EmitYamlTest, IsDeterministic) {
 
 }  // namespace
 }  // namespace stowage
+
+namespace stowage {
+namespace {
+
+TEST(EmitYamlTest, LongScalarsStayOnOneLine) {
+  std::string long_command(300, 'x');
+  long_command += " --bind 0.0.0.0:$PORT";
+  YamlNode root = YamlNode::Map();
+  root.Set("web", long_command);
+  auto text = EmitYaml(root, {});
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(*text, "web: \"" + long_command + "\"\n");
+}
+
+}  // namespace
+}  // namespace stowage
