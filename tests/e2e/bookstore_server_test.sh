@@ -189,6 +189,7 @@ expect_status 301 "plain HTTP without the proxy header"
 fetch "$URL/healthz"
 expect_status 200 "health over plain HTTP"
 expect_body_contains "ok" "health"
+PORT="$PORT" "$BIN" healthcheck || fail "bookstore healthcheck against a running server"
 
 log "static files: hashed names, variants, validators"
 fetch "$URL/static/$CSS" "${HTTPS[@]}"
@@ -314,6 +315,7 @@ wait "$SERVER_PID" || rc=$?
 [[ $rc -eq 0 ]] || fail "server exited $rc after SIGTERM"
 (($(date +%s) - start <= 10)) || fail "shutdown took too long"
 curl -s -o /dev/null --max-time 2 "$URL/healthz" && fail "server still answers after SIGTERM"
+"$BIN" healthcheck --port "$PORT" 2>/dev/null && fail "healthcheck passes with no server"
 grep -q "stopped" "$TMP/server.log" || fail "no shutdown message"
 # The transfer's access-log line (written when it completes) comes after the SIGTERM line.
 grep -E 'SIGTERM|path="/static/big.bin"' "$TMP/server.log" | tail -n 2 | head -n 1 | grep -q SIGTERM ||
