@@ -109,7 +109,7 @@ PNG=$(hashed img/book.png)
 JS=$(hashed js/app.js)
 [[ -f "$ROOT/$CSS.br" && -f "$ROOT/$CSS.gz" ]] || fail "collectstatic made no .br/.gz for $CSS"
 # A large file, served from disk rather than memory, for the graceful-shutdown transfer.
-head -c $((24 * 1024 * 1024)) /dev/urandom >"$ROOT/big.bin"
+head -c $((32 * 1024 * 1024)) /dev/urandom >"$ROOT/big.bin"
 
 SECRET="e2e-secret-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 run_server() {  # name, port, extra env...: starts `bookstore serve` in production mode
@@ -320,7 +320,7 @@ grep -q "stopped" "$TMP/server.log" || fail "no shutdown message"
 # The transfer's access-log line (written when it completes) comes after the SIGTERM line.
 grep -E 'SIGTERM|path="/static/big.bin"' "$TMP/server.log" | tail -n 2 | head -n 1 | grep -q SIGTERM ||
   fail "the transfer was not in flight at SIGTERM"
-grep -qE 'method=GET path="/static/big.bin" status=200 bytes=25165824 duration_ms=' "$TMP/server.log" ||
+grep -qE 'method=GET path="/static/big.bin" status=200 bytes=33554432 duration_ms=' "$TMP/server.log" ||
   fail "no access-log line for the transfer"
 grep -qF "$SECRET" "$TMP/server.log" && fail "SECRET_KEY appears in the log"
 grep -q 'a=1' "$TMP/server.log" && fail "query strings appear in the access log"
