@@ -131,6 +131,14 @@ Headers App::StaticHeaders(const StaticFile& file, const StaticVariant& variant,
   return headers;
 }
 
+std::vector<bool> App::StaticHeaderSets() const {
+  if (options_.security.hsts_seconds <= 0) return {false};
+  // With the redirect on, only secure requests reach the static files (the exempt path is
+  // /healthz, never a static file).
+  if (options_.security.ssl_redirect) return {true};
+  return {false, true};
+}
+
 Response App::Handle(const Request& request) const {
   bool secure = IsSecureRequest(request);
   bool exempt = IsExemptPath(options_.security, request.path);
@@ -168,7 +176,8 @@ Response App::ServeStatic(const Request& request, const StaticFile& file, bool s
   StaticDecision decision = DecideStatic(file, query);
   Response response;
   response.status = decision.status;
-  response.secure = secure;
+  // Only HSTS depends on `secure`; without it both kinds of request share one header set.
+  response.secure = secure && options_.security.hsts_seconds > 0;
   if (decision.status == 200) {
     // Headers are fixed per (variant, secure): the server sends a response built at startup.
     response.prebuilt = true;

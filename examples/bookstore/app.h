@@ -57,6 +57,9 @@ class App {
 
   // The complete headers of a static 200 for `variant` (what a prebuilt response carries).
   Headers StaticHeaders(const StaticFile& file, const StaticVariant& variant, bool secure) const;
+  // The values Response::secure takes for static 200s under this policy: the header sets
+  // worth building in advance.
+  std::vector<bool> StaticHeaderSets() const;
 
   const AppOptions& options() const { return options_; }
 

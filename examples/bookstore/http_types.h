@@ -67,6 +67,7 @@ struct Response {
   // True for a complete static 200 whose headers are exactly App::StaticHeaders(file, secure):
   // the server answers it with a response object built once at startup.
   bool prebuilt = false;
+  // For prebuilt responses: whether the header set includes Strict-Transport-Security.
   bool secure = false;
 
   // The value of the first header named `name` (case-insensitive), or nullopt.

@@ -4,16 +4,19 @@
 //   bookstore [serve] [--port N] [--threads N]   serve HTTP on 0.0.0.0 (default command)
 //   bookstore migrate                            create the schema and seed data (release phase)
 //   bookstore check                              validate settings, templates and static files
+//   bookstore healthcheck [--port N]             exit 0 when the local server's /healthz is 200
 #include <signal.h>
 #include <unistd.h>
 
 #include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "builder/cli/command.h"
@@ -21,6 +24,7 @@
 #include "examples/bookstore/app.h"
 #include "examples/bookstore/book_store.h"
 #include "examples/bookstore/database_url.h"
+#include "examples/bookstore/healthcheck.h"
 #include "examples/bookstore/server.h"
 #include "examples/bookstore/settings.h"
 #include "examples/bookstore/static_files.h"
@@ -33,6 +37,7 @@ constexpr char kUsage[] =
     "usage: bookstore [serve] [--port N] [--threads N]\n"
     "       bookstore migrate\n"
     "       bookstore check\n"
+    "       bookstore healthcheck [--port N]\n"
     "\n"
     "Environment: DEBUG, SECRET_KEY, DATABASE_URL, PORT, WEB_CONCURRENCY, ALLOWED_HOSTS,\n"
     "BOOKSTORE_TEMPLATES, BOOKSTORE_STATIC_ROOT, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS,\n"
@@ -181,6 +186,21 @@ absl::Status Check(const std::vector<std::string>& args, const std::string& prog
   return absl::OkStatus();
 }
 
+absl::Status Healthcheck(const std::vector<std::string>& args) {
+  ASSIGN_OR_RETURN(stowage::Flags flags, stowage::Flags::Parse(args, {"port", "timeout"}));
+  // Only PORT is read: a health probe must not fail over settings it does not use.
+  long long env_port = 8000;
+  if (const char* port = std::getenv("PORT"); port != nullptr && *port != '\0') {
+    if (!absl::SimpleAtoi(port, &env_port))
+      return absl::InvalidArgumentError("PORT is not a number");
+  }
+  ASSIGN_OR_RETURN(long long port, flags.GetInt("port", env_port));
+  ASSIGN_OR_RETURN(long long timeout, flags.GetInt("timeout", 3));
+  if (port < 1 || port > 65535) return absl::InvalidArgumentError("--port must be 1..65535");
+  if (timeout < 1 || timeout > 60) return absl::InvalidArgumentError("--timeout must be 1..60");
+  return CheckHealth(static_cast<int>(port), static_cast<int>(timeout));
+}
+
 int Main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string command = "serve";
@@ -201,6 +221,8 @@ int Main(int argc, char** argv) {
     status = Migrate(args, program);
   } else if (command == "check") {
     status = Check(args, program);
+  } else if (command == "healthcheck") {
+    status = Healthcheck(args);
   } else {
     std::fprintf(stderr, "bookstore: error: unknown command \"%s\"\n%s", command.c_str(), kUsage);
     return 2;

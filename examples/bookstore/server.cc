@@ -128,10 +128,15 @@ Server::~Server() {
 }
 
 void Server::BuildStaticResponses() {
+  // Each prebuilt response costs about a kilobyte of headers; past this many, responses are
+  // built per request (still correct, slightly slower) so huge trees do not eat the memory.
+  constexpr size_t kMaxPrebuilt = 50000;
+  std::vector<bool> header_sets = app_->StaticHeaderSets();
   for (const StaticFile* file : static_files_->files()) {
     for (const StaticVariant& variant : file->variants) {
       if (!variant.in_memory) continue;  // large files: opened per request, sent with sendfile
-      for (bool secure : {false, true}) {
+      for (bool secure : header_sets) {
+        if (prebuilt_.size() >= kMaxPrebuilt) return;
         MHD_Response* response = MHD_create_response_from_buffer(
             variant.data.size(), const_cast<char*>(variant.data.data()), MHD_RESPMEM_PERSISTENT);
         AddHeaders(response, app_->StaticHeaders(*file, variant, secure));

@@ -9,11 +9,11 @@
 #define STOWAGE_EXAMPLES_BOOKSTORE_SERVER_H_
 
 #include <atomic>
-#include <map>
 #include <memory>
 #include <string>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "examples/bookstore/app.h"
 
@@ -66,7 +66,7 @@ class Server {
   std::atomic<int> in_flight_{0};
   std::atomic<bool> stopping_{false};
   // Prebuilt static 200 responses by (variant, secure).
-  std::map<std::pair<const StaticVariant*, bool>, MHD_Response*> prebuilt_;
+  absl::flat_hash_map<std::pair<const StaticVariant*, bool>, MHD_Response*> prebuilt_;
 };
 
 }  // namespace bookstore

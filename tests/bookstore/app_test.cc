@@ -260,6 +260,19 @@ TEST_F(AppTest, StaticFilesAreServedWithPrebuiltHeaders) {
   EXPECT_EQ(GetHttps(app, "/static/css/site.abcdef123456.css.gz").status, 404);
 }
 
+TEST_F(AppTest, PrebuiltHeaderSetsFollowThePolicy) {
+  EXPECT_EQ(MakeApp(false).StaticHeaderSets(), std::vector<bool>{true});
+  EXPECT_EQ(MakeApp(true).StaticHeaderSets(), std::vector<bool>{false});
+  AppOptions no_redirect;
+  no_redirect.security.hsts_seconds = 60;
+  App app(no_redirect, &catalog_, templates_.get(), static_files_.get());
+  EXPECT_EQ(app.StaticHeaderSets(), (std::vector<bool>{false, true}));
+  // In DEBUG (no HSTS) secure and plain requests share the one header set.
+  Response r = GetHttps(MakeApp(true), "/static/css/site.css");
+  EXPECT_TRUE(r.prebuilt);
+  EXPECT_FALSE(r.secure);
+}
+
 TEST(RequestTargetTest, SplitsAndDecodes) {
   std::string path, raw, query;
   ASSERT_TRUE(ParseRequestTarget("/a%20b/c?x=1&y=%20", &path, &raw, &query));
