@@ -71,7 +71,7 @@ def _oci_image_impl(ctx):
         arguments = [args],
         inputs = inputs,
         outputs = [config, manifest, descriptor],
-        mnemonic = "OciImage",
+        mnemonic = "StowageImage",
         progress_message = "Assembling image %s" % ctx.label,
         # Passes --action_env=SOURCE_DATE_EPOCH=... through (the default creation time).
         use_default_shell_env = True,

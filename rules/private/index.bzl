@@ -20,7 +20,7 @@ def _oci_image_index_impl(ctx):
         arguments = [args],
         inputs = [image.descriptor for image in images] + [image.config for image in images],
         outputs = [index, descriptor],
-        mnemonic = "OciImageIndex",
+        mnemonic = "StowageImageIndex",
         progress_message = "Assembling image index %s" % ctx.label,
     )
     return [

@@ -62,7 +62,7 @@ def _oci_layout_impl(ctx):
         arguments = [args],
         inputs = depset([spec_file] + inputs),
         outputs = [out],
-        mnemonic = "OciLayout",
+        mnemonic = "StowageLayout",
         progress_message = "Writing OCI layout %s" % ctx.label,
         # Hard links need the real output tree: the sandbox mounts inputs read-only, so a link
         # from a sandboxed output fails (EXDEV) and the tool falls back to copying.
@@ -75,7 +75,7 @@ oci_layout = rule(
     doc = "An OCI image layout directory: oci-layout, index.json, blobs/sha256/... (docs/image.md).",
     attrs = {
         "image": attr.label(mandatory = True, providers = [[ImageInfo], [ImageIndexInfo]], doc = "An oci_image, oci_import or oci_image_index."),
-        "hardlink": attr.bool(default = True, doc = "Hard-link layer blobs built by Bazel or pulled (runs unsandboxed); False: always copy."),
+        "hardlink": attr.bool(default = False, doc = "Hard-link layer blobs built by Bazel or pulled instead of copying: faster for large bases, but the action then runs unsandboxed (no-sandbox), so it is off by default."),
         "tag": attr.string(default = "latest", doc = "org.opencontainers.image.ref.name in index.json; empty: untagged."),
         "_stowage": attr.label(default = Label("//builder:stowage"), executable = True, cfg = "exec"),
     },

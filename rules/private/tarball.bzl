@@ -18,7 +18,7 @@ def _oci_tarball_impl(ctx):
         arguments = [args],
         inputs = depset([spec_file] + inputs),
         outputs = [out],
-        mnemonic = "OciTarball",
+        mnemonic = "StowageTarball",
         progress_message = "Writing image tarball %s" % ctx.label,
     )
     return [DefaultInfo(files = depset([out]))]

@@ -14,7 +14,10 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 source scripts/lib/services.sh
 
-TARGETS=(//examples/bookstore:layout //examples/bookstore:canary_layout)
+# The example's two images (as OCI layouts: every blob and the index) and the image tests'
+# OCI and Docker images, docker-archive tarball and multi-platform index.
+TARGETS=(//examples/bookstore:layout //examples/bookstore:canary_layout //tests/image:app
+  //tests/image:app_docker //tests/image:app_tarball //tests/image:multi)
 work=$(mktemp -d /tmp/stowage-repro.XXXXXX)
 cleanup() {
   for ob in "$work"/ob-*; do [[ -d "$ob" ]] && bazel --output_base="$ob" shutdown >/dev/null 2>&1 || true; done
@@ -24,10 +27,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-layout_dir() {  # layout_dir WORKSPACE OUTPUT_BASE TARGET -> path of the built layout directory
-  (cd "$1" && bazel --output_base="$2" cquery --output=starlark \
-    --starlark:expr='"\n".join([f.path for f in target.files.to_list()])' "$3" 2>/dev/null |
-    head -n1 | sed "s#^#$1/#")
+collect() {  # collect WORKSPACE OUTPUT_BASE TARGET DEST: copy the target's outputs into DEST
+  local f
+  mkdir -p "$4"
+  for f in $(cd "$1" && bazel --output_base="$2" cquery --output=starlark \
+    --starlark:expr='"\n".join([f.path for f in target.files.to_list()])' "$3" 2>/dev/null); do
+    cp -r "$1/$f" "$4/"
+  done
+  chmod -R u+w "$4"
 }
 
 explain_difference() {  # explain_difference DIR_A DIR_B: which blob differs, and which file in it
@@ -54,9 +61,8 @@ echo "== build 1: this tree"
 bazel build "${TARGETS[@]}" >"$work/build1.log" 2>&1 || { tail -30 "$work/build1.log"; exit 1; }
 ob1=$(bazel info output_base 2>/dev/null)
 for t in "${TARGETS[@]}"; do
-  name=${t##*:}
-  mkdir -p "$work/one"
-  cp -r "$(layout_dir "$ROOT" "$ob1" "$t")" "$work/one/$name"
+  name=$(tr '/:' '__' <<<"${t#//}")
+  collect "$ROOT" "$ob1" "$t" "$work/one/$name"
 done
 
 echo "== nginx remote cache on loopback"
@@ -85,11 +91,12 @@ env_flags=(--action_env=TZ=Pacific/Chatham --action_env=LANG=de_DE.UTF-8 --actio
 
 status=0
 for t in "${TARGETS[@]}"; do
-  name=${t##*:}
-  d2=$(layout_dir "$two" "$work/ob-two" "$t")
+  name=$(tr '/:' '__' <<<"${t#//}")
+  d2=$work/two/$name
+  collect "$two" "$work/ob-two" "$t" "$d2"
   if diff -r "$work/one/$name" "$d2" >/dev/null; then
-    digest=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["manifests"][0]["digest"])' "$d2/index.json")
-    echo "   $name identical: $digest ($(find "$d2/blobs" -type f | wc -l) blobs)"
+    digest=$(cat "$d2"/*/index.json "$d2"/*.descriptor.json 2>/dev/null | grep -o 'sha256:[0-9a-f]\{64\}' | head -1)
+    echo "   $t identical: $(find "$d2" -type f | wc -l) files; manifest $digest"
   else
     echo "   $name DIFFERS between the two builds:"
     explain_difference "$work/one/$name" "$d2"
@@ -131,8 +138,9 @@ if any(not s.get("remoteCacheHit") for s in ours):
     sys.exit("some stowage actions ran instead of hitting the remote cache")
 PY
 for t in "${TARGETS[@]}"; do
-  name=${t##*:}
-  diff -r "$work/one/$name" "$(layout_dir "$three" "$work/ob-three" "$t")" >/dev/null || { echo "clone three differs for $name"; exit 1; }
+  name=$(tr '/:' '__' <<<"${t#//}")
+  collect "$three" "$work/ob-three" "$t" "$work/three/$name"
+  diff -r "$work/one/$name" "$work/three/$name" >/dev/null || { echo "clone three differs for $t"; exit 1; }
 done
 
 echo "== remote cache bytes for two images sharing base and static layers"
@@ -164,7 +172,9 @@ for s in spawns:
 # What copying every blob into every image (as a layout-per-image rule does) would hold.
 copied = 0
 for name in sorted(os.listdir(sys.argv[2])):
-    blobs = os.path.join(sys.argv[2], name, "blobs", "sha256")
+    if not name.startswith("examples_bookstore_"):
+        continue
+    blobs = os.path.join(sys.argv[2], name, name.split("_bookstore_")[1], "blobs", "sha256")
     copied += sum(os.path.getsize(os.path.join(blobs, b)) for b in os.listdir(blobs))
 print(f"   stowage image actions' outputs in the cache: {sum(held.values()):,} bytes in {len(held)} entries")
 print(f"   every blob copied into every image:           {copied:,} bytes")
