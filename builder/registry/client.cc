@@ -17,8 +17,7 @@ RegistryClient::RegistryClient(std::string host, Credentials credentials, Client
     : host_(std::move(host)),
       options_(std::move(options)),
       base_url_("https://" + host_),
-      auth_(host_, std::move(credentials),
-            [this](const HttpRequest& r) { return SendToken(r); }) {}
+      auth_(host_, std::move(credentials), [this](const HttpRequest& r) { return SendToken(r); }) {}
 
 std::unique_ptr<HttpTransport> RegistryClient::AcquireTransport(bool ignore_cancel) {
   if (!ignore_cancel) {
@@ -126,8 +125,9 @@ absl::Status RegistryClient::Ping() {
   bool plain_allowed = options_.insecure || IsLoopbackHost(host_);
   if (options_.scheme == "http") {
     if (!plain_allowed) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "plain HTTP to ", host_, " is refused: only loopback hosts may use it without --insecure"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("plain HTTP to ", host_,
+                       " is refused: only loopback hosts may use it without --insecure"));
     }
     schemes = {"http"};
   } else if (options_.scheme == "https") {
