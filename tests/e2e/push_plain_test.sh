@@ -100,4 +100,36 @@ grep -q "tags moved: fixture,from-file;" "$WORK/b1.out" || fail "default tags (r
 bazel run //tests/registry:push_fixture -- --repository "127.0.0.1:$PORT/test/bazel" --tag override \
   >"$WORK/b2.out" 2>"$WORK/b2.err" || { cat "$WORK/b2.err"; fail "bazel run with --tag"; }
 grep -q "tags moved: override; unchanged: none" "$WORK/b2.out" || fail "--tag did not replace the default tags"
+echo "== an index (two images) from a --spec file"
+make_image "$WORK/amd" 41 --layer-size 50000
+make_image "$WORK/arm" 41,42 --layer-size 50000
+python3 - "$WORK" <<'PY'
+import hashlib, json, os, sys
+work = sys.argv[1]
+entries, images = [], []
+for name, arch in (("amd", "amd64"), ("arm", "arm64")):
+    d = os.path.join(work, name)
+    m = open(os.path.join(d, "manifest.json"), "rb").read()
+    entries.append({"mediaType": "application/vnd.oci.image.manifest.v1+json", "size": len(m),
+                    "digest": "sha256:" + hashlib.sha256(m).hexdigest(),
+                    "platform": {"architecture": arch, "os": "linux"}})
+    layers = [dict(zip(("descriptor", "blob"), l.strip().split("=")))
+              for l in open(os.path.join(d, "layers.flags")) if l.strip()]
+    images.append({"manifest": os.path.join(d, "manifest.json"),
+                   "config": os.path.join(d, "config.json"), "layers": layers})
+index = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+                    "manifests": entries}, separators=(",", ":")).encode()
+open(os.path.join(work, "index.json"), "wb").write(index)
+open(os.path.join(work, "index.digest"), "w").write("sha256:" + hashlib.sha256(index).hexdigest())
+json.dump({"index": os.path.join(work, "index.json"), "images": images},
+          open(os.path.join(work, "spec.json"), "w"))
+PY
+"$STOWAGE" push --repository "$REPO-multi" --tag v1 --spec "$WORK/spec.json" \
+  >"$WORK/i.out" 2>"$WORK/i.err" || { cat "$WORK/i.err"; fail "index push"; }
+[[ "$(tail -n 1 "$WORK/i.out")" == "$REPO-multi@$(cat "$WORK/index.digest")" ]] || fail "index digest"
+[[ $(summary_field "$WORK/i.out" manifests_put) == 3 ]] || fail "expected 2 manifests + the index"
+[[ $(summary_field "$WORK/i.out" blobs_pushed) == 4 ]] || fail "shared layer not deduplicated"
+skopeo inspect --tls-verify=false --raw "docker://$REPO-multi:v1" | cmp -s - "$WORK/index.json" \
+  || fail "the registry's index differs"
+skopeo copy --quiet --src-tls-verify=false --override-arch arm64 "docker://$REPO-multi:v1" "oci:$WORK/arm-back:v1" >/dev/null
 echo "PASS push_plain"
