@@ -1,9 +1,14 @@
 """stowage: the public API. Load rules from here; implementations live in rules/private/."""
 
 load("//rules:providers.bzl", _ImageIndexInfo = "ImageIndexInfo", _ImageInfo = "ImageInfo", _LayerInfo = "LayerInfo", _StaticAssetsInfo = "StaticAssetsInfo")
+load("//rules/private:image.bzl", _oci_image = "oci_image")
 load("//rules/private:import.bzl", _oci_import = "oci_import")
+load("//rules/private:index.bzl", _oci_image_index = "oci_image_index")
+load("//rules/private:layer.bzl", _oci_layer = "oci_layer")
+load("//rules/private:layout.bzl", _oci_layout = "oci_layout")
 load("//rules/private:pull.bzl", _oci_pull = "oci_pull")
 load("//rules/private:push.bzl", _oci_push = "oci_push")
+load("//rules/private:tarball.bzl", _oci_tarball = "oci_tarball")
 
 LayerInfo = _LayerInfo
 ImageInfo = _ImageInfo
@@ -13,3 +18,13 @@ StaticAssetsInfo = _StaticAssetsInfo
 oci_import = _oci_import
 oci_push = _oci_push
 oci_pull = _oci_pull
+
+oci_image = _oci_image
+
+oci_image_index = _oci_image_index
+
+oci_layout = _oci_layout
+
+oci_tarball = _oci_tarball
+
+oci_layer = _oci_layer

@@ -132,4 +132,18 @@ PY
 skopeo inspect --tls-verify=false --raw "docker://$REPO-multi:v1" | cmp -s - "$WORK/index.json" \
   || fail "the registry's index differs"
 skopeo copy --quiet --src-tls-verify=false --override-arch arm64 "docker://$REPO-multi:v1" "oci:$WORK/arm-back:v1" >/dev/null
+echo "== oci_image / oci_image_index targets through oci_push"
+for t in push_app push_app_docker push_multi; do
+  repo="127.0.0.1:$PORT/test/${t//_/-}"
+  bazel run "//tests/registry:$t" -- --repository "$repo" >"$WORK/$t.out" 2>"$WORK/$t.err" \
+    || { cat "$WORK/$t.err"; fail "bazel run $t"; }
+  ref=$(tail -n 1 "$WORK/$t.out")
+  tag=$(grep -o 'tags moved: [a-z]*' "$WORK/$t.out" | cut -d' ' -f3)
+  raw_digest=$(skopeo inspect --tls-verify=false --raw "docker://$repo:$tag" | sha256sum | cut -d' ' -f1)
+  [[ "$ref" == "$repo@sha256:$raw_digest" ]] || fail "$t: registry has sha256:$raw_digest, push said $ref"
+  skopeo copy --quiet --all --src-tls-verify=false "docker://$repo:$tag" "oci:$WORK/$t-back:$tag" >/dev/null \
+    || fail "$t: skopeo cannot copy what was pushed"
+done
+skopeo inspect --tls-verify=false --raw "docker://127.0.0.1:$PORT/test/push-app-docker:docker" \
+  | grep -q 'application/vnd.docker.distribution.manifest.v2+json' || fail "docker media type lost"
 echo "PASS push_plain"

@@ -1,0 +1,29 @@
+// Compression choices for a layer: names, media types, default levels, and the sink factory.
+#ifndef STOWAGE_BUILDER_COMPRESS_COMPRESSION_H_
+#define STOWAGE_BUILDER_COMPRESS_COMPRESSION_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "builder/compress/byte_sink.h"
+
+namespace stowage {
+
+enum class Compression { kNone, kGzip, kZstd };
+
+absl::StatusOr<Compression> ParseCompression(const std::string& name);
+std::string CompressionName(Compression c);
+// The OCI layer media type for this compression.
+std::string LayerMediaType(Compression c);
+// Default levels: gzip 6 (libdeflate), zstd 3. See docs/layer.md for the measurements.
+int DefaultLevel(Compression c);
+
+// A sink that compresses into `next`; for kNone, a pass-through. Output bytes depend only on
+// the input, the compression and the level, never on `threads`.
+absl::StatusOr<std::unique_ptr<ByteSink>> NewCompressingSink(Compression c, int level, int threads,
+                                                             ByteSink* next);
+
+}  // namespace stowage
+
+#endif  // STOWAGE_BUILDER_COMPRESS_COMPRESSION_H_

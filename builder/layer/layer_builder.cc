@@ -1,0 +1,124 @@
+#include "builder/layer/layer_builder.h"
+
+#include <unistd.h>
+
+#include <thread>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "builder/common/files.h"
+#include "builder/common/json_file.h"
+#include "builder/common/status_macros.h"
+#include "builder/compress/byte_sink.h"
+#include "builder/tar/entry_plan.h"
+#include "builder/tar/tar_writer.h"
+
+namespace stowage {
+namespace {
+
+// The last stage: bytes into the temporary output file.
+class AtomicFileSink : public ByteSink {
+ public:
+  explicit AtomicFileSink(AtomicFile* file) : file_(file) {}
+  absl::Status Write(const char* data, size_t size) override { return file_->Write(data, size); }
+  absl::Status Finish() override { return absl::OkStatus(); }
+
+ private:
+  AtomicFile* file_;
+};
+
+absl::StatusOr<int> ParseIntFlag(const std::string& name, const std::string& value) {
+  int v;
+  if (!absl::SimpleAtoi(value, &v)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", name, " wants an integer, got \"", value, "\""));
+  }
+  return v;
+}
+
+}  // namespace
+
+nlohmann::json LayerDescriptor::ToJson() const {
+  return nlohmann::json{
+      {"compression", CompressionName(compression)},
+      {"diffId", diff_id},
+      {"digest", digest},
+      {"entries", entries},
+      {"mediaType", LayerMediaType(compression)},
+      {"size", size},
+      {"uncompressedSize", uncompressed_size},
+  };
+}
+
+absl::StatusOr<LayerOptions> ResolveLayerOptions(const LayerSpec& spec,
+                                                 const std::string& flag_compression,
+                                                 const std::string& flag_level,
+                                                 const std::string& flag_threads) {
+  LayerOptions options;
+  std::string compression =
+      !flag_compression.empty() ? flag_compression : spec.compression.value_or("gzip");
+  ASSIGN_OR_RETURN(options.compression, ParseCompression(compression));
+  options.level = DefaultLevel(options.compression);
+  if (!flag_level.empty()) {
+    ASSIGN_OR_RETURN(options.level, ParseIntFlag("level", flag_level));
+  } else if (spec.level.has_value()) {
+    options.level = *spec.level;
+  }
+  bool level_given = !flag_level.empty() || spec.level.has_value();
+  if (options.compression == Compression::kNone && level_given && options.level != 0) {
+    return absl::InvalidArgumentError(
+        "a compression level makes no sense with compression \"none\"");
+  }
+  int threads = 0;
+  if (!flag_threads.empty()) {
+    ASSIGN_OR_RETURN(threads, ParseIntFlag("threads", flag_threads));
+    if (threads < 0) return absl::InvalidArgumentError("--threads must not be negative");
+  } else if (spec.threads.has_value()) {
+    threads = *spec.threads;
+  }
+  // 0 means every core.
+  options.threads = threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+  return options;
+}
+
+absl::StatusOr<LayerDescriptor> BuildLayer(const LayerSpec& spec, const LayerOptions& options,
+                                           const std::string& blob_path,
+                                           const std::string& descriptor_path) {
+  ASSIGN_OR_RETURN(std::vector<TarEntry> entries, PlanEntries(spec));
+  ASSIGN_OR_RETURN(AtomicFile blob, AtomicFile::Create(blob_path));
+  AtomicFileSink file_sink(&blob);
+  HashingSink compressed(&file_sink);
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<ByteSink> compressor,
+      NewCompressingSink(options.compression, options.level, options.threads, &compressed));
+  HashingSink uncompressed(compressor.get());
+  RETURN_IF_ERROR(WriteTar(entries, &uncompressed));
+  RETURN_IF_ERROR(uncompressed.Finish());
+  compressor.reset();  // joins compression threads
+
+  LayerDescriptor d;
+  d.compression = options.compression;
+  d.diff_id = uncompressed.Digest();
+  d.digest = compressed.Digest();
+  d.entries = static_cast<int64_t>(entries.size());
+  d.size = static_cast<int64_t>(compressed.bytes());
+  d.uncompressed_size = static_cast<int64_t>(uncompressed.bytes());
+
+  if (descriptor_path.empty()) {
+    RETURN_IF_ERROR(blob.Commit());
+    return d;
+  }
+  // Both outputs or neither: the descriptor goes to a temp file first, the blob is renamed,
+  // then the descriptor; if that last rename fails the blob is removed again.
+  ASSIGN_OR_RETURN(AtomicFile descriptor, AtomicFile::Create(descriptor_path));
+  RETURN_IF_ERROR(descriptor.Write(CanonicalJson(d.ToJson())));
+  RETURN_IF_ERROR(blob.Commit());
+  absl::Status s = descriptor.Commit();
+  if (!s.ok()) {
+    unlink(blob_path.c_str());
+    return s;
+  }
+  return d;
+}
+
+}  // namespace stowage

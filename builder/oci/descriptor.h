@@ -1,0 +1,50 @@
+// Content descriptors (mediaType, digest, size, ...) and the layer descriptor files that
+// `stowage layer` and `stowage pull` write (docs/formats.md).
+#ifndef STOWAGE_BUILDER_OCI_DESCRIPTOR_H_
+#define STOWAGE_BUILDER_OCI_DESCRIPTOR_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "nlohmann/json.hpp"
+
+namespace stowage {
+namespace oci {
+
+struct Descriptor {
+  std::string media_type;
+  std::string digest;
+  int64_t size = 0;
+  std::vector<std::string> urls;
+  std::map<std::string, std::string> annotations;
+  nlohmann::json platform;  // null when absent
+
+  // The descriptor as it appears in a manifest or index: only the fields that are set.
+  nlohmann::json ToJson() const;
+};
+
+// Parses and checks a descriptor object: media type present, digest grammar, size >= 0.
+// `where` names the source in errors.
+absl::StatusOr<Descriptor> ParseDescriptor(const nlohmann::json& value, const std::string& where);
+
+// A layer descriptor file: the descriptor plus the layer's diff_id (sha256 of the
+// uncompressed tar). The media type must be a layer type.
+struct LayerDescriptor {
+  Descriptor descriptor;
+  std::string diff_id;
+};
+
+absl::StatusOr<LayerDescriptor> ParseLayerDescriptor(const nlohmann::json& value,
+                                                     const std::string& where);
+absl::StatusOr<LayerDescriptor> ReadLayerDescriptor(const std::string& path);
+
+// The descriptor of a blob held in memory (a config or manifest we just wrote).
+Descriptor DescribeBlob(const std::string& media_type, const std::string& bytes);
+
+}  // namespace oci
+}  // namespace stowage
+
+#endif  // STOWAGE_BUILDER_OCI_DESCRIPTOR_H_

@@ -1,0 +1,71 @@
+// `stowage image --spec SPEC --config-out F --manifest-out F --descriptor-out F
+//  [--stable-status F --volatile-status F]`: writes an image's config, manifest and manifest
+// descriptor. The spec (written by the oci_image rule) names the base's config and manifest and
+// the new layers' descriptor files; layer blobs are never read.
+#include <cstdlib>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "builder/cli/command.h"
+#include "builder/common/files.h"
+#include "builder/common/json_file.h"
+#include "builder/common/status_macros.h"
+#include "builder/oci/image_builder.h"
+
+namespace stowage {
+namespace oci {
+namespace {
+
+absl::StatusOr<int64_t> SourceDateEpoch() {
+  const char* env = std::getenv("SOURCE_DATE_EPOCH");
+  if (env == nullptr || *env == '\0') return 0;
+  int64_t value;
+  if (!absl::SimpleAtoi(env, &value) || value < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("SOURCE_DATE_EPOCH=\"", env, "\" is not a non-negative number of seconds"));
+  }
+  return value;
+}
+
+absl::Status ImageMain(const std::vector<std::string>& args) {
+  ASSIGN_OR_RETURN(Flags flags,
+                   Flags::Parse(args, {"spec", "config-out", "manifest-out", "descriptor-out",
+                                       "stable-status", "volatile-status"}));
+  ASSIGN_OR_RETURN(std::string spec_path, flags.Require("spec"));
+  ASSIGN_OR_RETURN(std::string config_out, flags.Require("config-out"));
+  ASSIGN_OR_RETURN(std::string manifest_out, flags.Require("manifest-out"));
+  ASSIGN_OR_RETURN(std::string descriptor_out, flags.Require("descriptor-out"));
+
+  std::map<std::string, std::string> status;
+  for (const char* flag : {"stable-status", "volatile-status"}) {
+    if (flags.Get(flag).empty()) continue;
+    ASSIGN_OR_RETURN(std::string text, ReadFile(flags.Get(flag)));
+    for (auto& [k, v] : ParseWorkspaceStatus(text)) status[k] = v;
+  }
+  ASSIGN_OR_RETURN(int64_t epoch, SourceDateEpoch());
+  ASSIGN_OR_RETURN(nlohmann::json spec_json, ReadJsonFile(spec_path));
+  ASSIGN_OR_RETURN(ImageSpec spec, ParseImageSpec(spec_json, status, epoch));
+  if (spec.base_config_path.has_value()) {
+    ASSIGN_OR_RETURN(spec.inputs.base_config, ReadFile(*spec.base_config_path));
+    ASSIGN_OR_RETURN(spec.inputs.base_manifest, ReadFile(*spec.base_manifest_path));
+  }
+  ASSIGN_OR_RETURN(BuiltImage image, AssembleImage(spec.inputs));
+
+  // All three are checked before any is written, so a failure leaves no partial image.
+  ASSIGN_OR_RETURN(AtomicFile config, AtomicFile::Create(config_out));
+  ASSIGN_OR_RETURN(AtomicFile manifest, AtomicFile::Create(manifest_out));
+  ASSIGN_OR_RETURN(AtomicFile descriptor, AtomicFile::Create(descriptor_out));
+  RETURN_IF_ERROR(config.Write(image.config));
+  RETURN_IF_ERROR(manifest.Write(image.manifest));
+  RETURN_IF_ERROR(descriptor.Write(CanonicalJson(image.descriptor)));
+  RETURN_IF_ERROR(config.Commit());
+  RETURN_IF_ERROR(manifest.Commit());
+  return descriptor.Commit();
+}
+
+}  // namespace
+
+STOWAGE_REGISTER_COMMAND("image", "assemble an image config, manifest and descriptor", ImageMain);
+
+}  // namespace oci
+}  // namespace stowage

@@ -1,0 +1,252 @@
+#include "builder/oci/image_set.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "builder/common/files.h"
+#include "builder/common/json_file.h"
+#include "builder/common/status_macros.h"
+#include "builder/digest/sha256.h"
+#include "builder/oci/media_types.h"
+
+namespace stowage {
+namespace oci {
+namespace {
+
+absl::StatusOr<std::string> SpecPath(const nlohmann::json& spec, const char* key,
+                                     const std::string& where) {
+  auto it = spec.find(key);
+  if (it == spec.end() || !it->is_string() || it->get<std::string>().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("bad spec: ", where, " needs \"", key, "\""));
+  }
+  return it->get<std::string>();
+}
+
+// Reads a small blob (manifest, index) and checks it against its descriptor file.
+absl::StatusOr<std::pair<Descriptor, std::string>> ReadDescribed(const std::string& descriptor_path,
+                                                                 const std::string& blob_path) {
+  ASSIGN_OR_RETURN(nlohmann::json desc_json, ReadJsonFile(descriptor_path));
+  ASSIGN_OR_RETURN(Descriptor desc, ParseDescriptor(desc_json, descriptor_path));
+  ASSIGN_OR_RETURN(std::string bytes, ReadFile(blob_path));
+  std::string digest = Sha256Digest(bytes);
+  if (digest != desc.digest || static_cast<int64_t>(bytes.size()) != desc.size) {
+    return absl::InvalidArgumentError(absl::StrCat(blob_path, " has digest ", digest, " and size ",
+                                                   bytes.size(), " but its descriptor says ",
+                                                   desc.digest, " and ", desc.size));
+  }
+  return std::make_pair(desc, bytes);
+}
+
+class BlobCollector {
+ public:
+  absl::Status Add(Blob blob) {
+    auto it = blobs_.find(blob.digest);
+    if (it == blobs_.end()) {
+      blobs_.emplace(blob.digest, std::move(blob));
+    } else if (it->second.size != blob.size) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("two blobs claim digest ", blob.digest, " with different sizes"));
+    }
+    return absl::OkStatus();
+  }
+  std::vector<Blob> Take() {
+    std::vector<Blob> out;
+    for (auto& [digest, blob] : blobs_) out.push_back(std::move(blob));
+    return out;  // std::map keeps them sorted by digest
+  }
+
+ private:
+  std::map<std::string, Blob> blobs_;
+};
+
+Blob InMemory(const Descriptor& desc, std::string bytes) {
+  Blob blob;
+  blob.digest = desc.digest;
+  blob.size = desc.size;
+  blob.bytes = std::move(bytes);
+  return blob;
+}
+
+absl::StatusOr<ImageEntry> LoadImage(const nlohmann::json& spec, BlobCollector& blobs) {
+  ASSIGN_OR_RETURN(std::string descriptor_path, SpecPath(spec, "descriptor", "an image"));
+  ASSIGN_OR_RETURN(std::string manifest_path, SpecPath(spec, "manifest", "an image"));
+  ASSIGN_OR_RETURN(std::string config_path, SpecPath(spec, "config", "an image"));
+  ASSIGN_OR_RETURN(auto manifest, ReadDescribed(descriptor_path, manifest_path));
+  ImageEntry entry;
+  entry.descriptor = manifest.first;
+  if (!IsManifestMediaType(entry.descriptor.media_type)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(descriptor_path, " does not describe an image manifest"));
+  }
+  ASSIGN_OR_RETURN(nlohmann::json manifest_json, ParseJson(manifest.second, manifest_path));
+  if (!manifest_json.is_object() || !manifest_json.contains("config")) {
+    return absl::InvalidArgumentError(absl::StrCat("malformed manifest ", manifest_path));
+  }
+  ASSIGN_OR_RETURN(Descriptor config_desc, ParseDescriptor(manifest_json["config"], manifest_path));
+  ASSIGN_OR_RETURN(std::string config, ReadFile(config_path));
+  if (Sha256Digest(config) != config_desc.digest) {
+    return absl::InvalidArgumentError(absl::StrCat(config_path, " is not the config that ",
+                                                   manifest_path, " names (", config_desc.digest,
+                                                   ")"));
+  }
+  ASSIGN_OR_RETURN(nlohmann::json config_json, ParseJson(config, config_path));
+  entry.config_digest = config_desc.digest;
+  entry.config_path = BlobPath(config_desc.digest);
+  if (auto ids = config_json.find("rootfs"); ids != config_json.end() && ids->is_object()) {
+    for (const auto& id : ids->value("diff_ids", nlohmann::json::array())) {
+      if (id.is_string()) entry.layer_diff_ids.push_back(id.get<std::string>());
+    }
+  }
+
+  const nlohmann::json manifest_layers = manifest_json.value("layers", nlohmann::json::array());
+  auto layers_it = spec.find("layers");
+  size_t given = (layers_it == spec.end() || !layers_it->is_array()) ? 0 : layers_it->size();
+  if (!manifest_layers.is_array() || manifest_layers.size() != given) {
+    return absl::InvalidArgumentError(absl::StrCat(manifest_path, " lists ", manifest_layers.size(),
+                                                   " layers but the image provides ", given));
+  }
+  if (entry.layer_diff_ids.size() != given) {
+    // `docker load` and every runtime pair layers with diff_ids one to one.
+    return absl::InvalidArgumentError(
+        absl::StrCat(config_path, " has ", entry.layer_diff_ids.size(), " rootfs.diff_ids but ",
+                     manifest_path, " lists ", given, " layers"));
+  }
+  for (size_t i = 0; i < given; ++i) {
+    const nlohmann::json& layer = (*layers_it)[i];
+    ASSIGN_OR_RETURN(std::string layer_desc_path, SpecPath(layer, "descriptor", "a layer"));
+    ASSIGN_OR_RETURN(std::string blob_path, SpecPath(layer, "blob", "a layer"));
+    ASSIGN_OR_RETURN(LayerDescriptor ld, ReadLayerDescriptor(layer_desc_path));
+    ASSIGN_OR_RETURN(Descriptor listed, ParseDescriptor(manifest_layers[i],
+                                                        absl::StrCat(manifest_path, " layer ", i)));
+    if (listed.digest != ld.descriptor.digest || listed.size != ld.descriptor.size) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          manifest_path, " layer ", i, " is ", listed.digest, " but the layer given is ",
+          ld.descriptor.digest, " (", layer_desc_path, ")"));
+    }
+    if (ld.diff_id != entry.layer_diff_ids[i]) {
+      return absl::InvalidArgumentError(absl::StrCat(config_path, " diff_id ", i, " is ",
+                                                     entry.layer_diff_ids[i], " but ",
+                                                     layer_desc_path, " says ", ld.diff_id));
+    }
+    Blob blob;
+    blob.digest = ld.descriptor.digest;
+    blob.size = ld.descriptor.size;
+    blob.path = blob_path;
+    blob.may_link = layer.value("link", false);
+    RETURN_IF_ERROR(blobs.Add(std::move(blob)));
+    entry.layer_digests.push_back(ld.descriptor.digest);
+  }
+  RETURN_IF_ERROR(blobs.Add(InMemory(config_desc, std::move(config))));
+  RETURN_IF_ERROR(blobs.Add(InMemory(entry.descriptor, std::move(manifest.second))));
+  return entry;
+}
+
+}  // namespace
+
+std::string BlobPath(const std::string& digest) {
+  return absl::StrCat("blobs/sha256/", DigestHex(digest));
+}
+
+absl::StatusOr<ImageSet> LoadImageSet(const nlohmann::json& spec) {
+  if (!spec.is_object()) return absl::InvalidArgumentError("bad spec: not a JSON object");
+  ImageSet set;
+  BlobCollector blobs;
+  auto images = spec.find("images");
+  if (images == spec.end() || !images->is_array() || images->empty()) {
+    return absl::InvalidArgumentError("bad spec: no images");
+  }
+  for (const auto& image : *images) {
+    ASSIGN_OR_RETURN(ImageEntry entry, LoadImage(image, blobs));
+    set.images.push_back(std::move(entry));
+  }
+  auto index = spec.find("index");
+  if (index != spec.end() && !index->is_null()) {
+    ASSIGN_OR_RETURN(std::string descriptor_path, SpecPath(*index, "descriptor", "the index"));
+    ASSIGN_OR_RETURN(std::string index_path, SpecPath(*index, "index", "the index"));
+    ASSIGN_OR_RETURN(auto described, ReadDescribed(descriptor_path, index_path));
+    ASSIGN_OR_RETURN(nlohmann::json index_json, ParseJson(described.second, index_path));
+    auto manifests = index_json.find("manifests");
+    if (!index_json.is_object() || manifests == index_json.end() || !manifests->is_array() ||
+        manifests->size() != set.images.size()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(index_path, " does not list the ", set.images.size(), " images given"));
+    }
+    for (size_t i = 0; i < set.images.size(); ++i) {
+      ASSIGN_OR_RETURN(Descriptor listed, ParseDescriptor((*manifests)[i], index_path));
+      if (listed.digest != set.images[i].descriptor.digest) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(index_path, " entry ", i, " is ", listed.digest, ", not the image given"));
+      }
+    }
+    set.root = described.first;
+    set.root.platform = nullptr;
+    RETURN_IF_ERROR(blobs.Add(InMemory(described.first, std::move(described.second))));
+  } else {
+    if (set.images.size() != 1) {
+      return absl::InvalidArgumentError("bad spec: several images need an index");
+    }
+    set.root = set.images[0].descriptor;
+  }
+  set.blobs = blobs.Take();
+  return set;
+}
+
+absl::Status WriteBlobVerified(const Blob& blob, const std::string& dest) {
+  if (blob.path.empty()) return WriteFileAtomically(dest, blob.bytes);
+  // A hard link costs no space; its content is still checked, since a base blob from a pull
+  // or a checked-in layout may not be what its descriptor claims.
+  bool linked = blob.may_link &&
+                linkat(AT_FDCWD, blob.path.c_str(), AT_FDCWD, dest.c_str(), AT_SYMLINK_FOLLOW) == 0;
+  Sha256 hash;
+  int64_t size = 0;
+  FILE* in = std::fopen(blob.path.c_str(), "rb");
+  if (in == nullptr) {
+    absl::Status s = ErrnoStatus("cannot open", blob.path);
+    if (linked) unlink(dest.c_str());
+    return s;
+  }
+  std::optional<AtomicFile> out;
+  if (!linked) {
+    auto created = AtomicFile::Create(dest);
+    if (!created.ok()) {
+      std::fclose(in);
+      return created.status();
+    }
+    out.emplace(*std::move(created));
+  }
+  std::vector<char> buf(1 << 20);
+  size_t n;
+  absl::Status status;
+  while ((n = std::fread(buf.data(), 1, buf.size(), in)) > 0) {
+    hash.Update(buf.data(), n);
+    size += static_cast<int64_t>(n);
+    if (out.has_value()) {
+      status = out->Write(buf.data(), n);
+      if (!status.ok()) break;
+    }
+  }
+  if (status.ok() && std::ferror(in)) status = ErrnoStatus("cannot read", blob.path);
+  std::fclose(in);
+  if (status.ok()) {
+    std::string digest = hash.Final();
+    if (digest != blob.digest || size != blob.size) {
+      status = absl::DataLossError(absl::StrCat("blob ", blob.path, " has digest ", digest,
+                                                " and size ", size, " but its descriptor says ",
+                                                blob.digest, " and ", blob.size));
+    }
+  }
+  if (!status.ok()) {
+    if (linked) unlink(dest.c_str());
+    return status;  // an uncommitted AtomicFile removes its temporary file
+  }
+  return out.has_value() ? out->Commit() : absl::OkStatus();
+}
+
+}  // namespace oci
+}  // namespace stowage

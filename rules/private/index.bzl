@@ -1,0 +1,39 @@
+"""oci_image_index: a multi-platform index (OCI) or manifest list (Docker) over images."""
+
+load("//rules:providers.bzl", "ImageIndexInfo", "ImageInfo")
+
+def _oci_image_index_impl(ctx):
+    index = ctx.actions.declare_file(ctx.label.name + ".index.json")
+    descriptor = ctx.actions.declare_file(ctx.label.name + ".descriptor.json")
+    images = [image[ImageInfo] for image in ctx.attr.images]
+    args = ctx.actions.args()
+    args.add("index")
+    args.add_all([image.descriptor for image in images], before_each = "--image")
+
+    # Configs are small; they give the platform when a descriptor (from an import) has none.
+    args.add_all([image.config for image in images], before_each = "--config")
+    args.add("--index-out", index)
+    args.add("--descriptor-out", descriptor)
+    args.add_all(["%s=%s" % (k, v) for k, v in sorted(ctx.attr.annotations.items())], before_each = "--annotation")
+    ctx.actions.run(
+        executable = ctx.executable._stowage,
+        arguments = [args],
+        inputs = [image.descriptor for image in images] + [image.config for image in images],
+        outputs = [index, descriptor],
+        mnemonic = "OciImageIndex",
+        progress_message = "Assembling image index %s" % ctx.label,
+    )
+    return [
+        ImageIndexInfo(index = index, descriptor = descriptor, images = images),
+        DefaultInfo(files = depset([index, descriptor])),
+    ]
+
+oci_image_index = rule(
+    implementation = _oci_image_index_impl,
+    doc = "A multi-platform image index; each image's platform comes from its config.",
+    attrs = {
+        "images": attr.label_list(mandatory = True, providers = [ImageInfo], doc = "One image per platform, all of one format."),
+        "annotations": attr.string_dict(doc = "Index annotations (OCI format only)."),
+        "_stowage": attr.label(default = Label("//builder:stowage"), executable = True, cfg = "exec"),
+    },
+)
