@@ -47,8 +47,8 @@ absl::StatusOr<std::vector<std::string>> ReadTags(const Flags& flags) {
 absl::Status PushMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(
       Flags flags,
-      Flags::Parse(args, {"manifest", "config", "layer", "spec", "spec-base", "index", "repository",
-                          "tag", "tags-file", "jobs", "insecure!", "ca-cert", "verbose!", "retries",
+      Flags::Parse(args, {"manifest", "config", "layer", "spec", "spec-base", "repository", "tag",
+                          "tags-file", "jobs", "insecure!", "ca-cert", "verbose!", "retries",
                           "retry-max-time", "chunk-threshold", "chunk-size"}));
   if (!flags.positional().empty()) {
     return absl::InvalidArgumentError(

@@ -146,4 +146,14 @@ for t in push_app push_app_docker push_multi; do
 done
 skopeo inspect --tls-verify=false --raw "docker://127.0.0.1:$PORT/test/push-app-docker:docker" \
   | grep -q 'application/vnd.docker.distribution.manifest.v2+json' || fail "docker media type lost"
+echo "== stowage pull picks a platform from the pushed index"
+"$STOWAGE" pull --repository "127.0.0.1:$PORT/test/push-multi" --tag multi --platform linux/arm64 \
+  --output "$WORK/pulled-arm" >"$WORK/pull.out" 2>"$WORK/pull.err" || { cat "$WORK/pull.err"; fail "pull arm64"; }
+grep -q '"architecture":"arm64"' "$WORK/pulled-arm/descriptor.json" || fail "not the arm64 image"
+want=$(skopeo inspect --tls-verify=false --raw "docker://127.0.0.1:$PORT/test/push-multi:multi" \
+  | python3 -c 'import json,sys; print([m["digest"] for m in json.load(sys.stdin)["manifests"] if m["platform"]["architecture"]=="arm64"][0])')
+[[ "$(cat "$WORK/pull.out")" == "$want" ]] || fail "pulled $(cat "$WORK/pull.out"), the index says $want"
+if "$STOWAGE" pull --repository "127.0.0.1:$PORT/test/push-multi" --tag multi --platform linux/s390x \
+  --output "$WORK/pulled-s390x" 2>"$WORK/pull2.err"; then fail "pulled a platform the index lacks"; fi
+grep -q "no linux/s390x image in the index" "$WORK/pull2.err" || fail "unclear platform error"
 echo "PASS push_plain"
