@@ -58,8 +58,10 @@ now() { date +%s.%N; }
 elapsed() { echo "$(now) - $1" | bc; }
 
 stowage_push() {
+  local timer=()
+  [[ -n "${STOWAGE_TIME:-}" ]] && timer=(/usr/bin/time -f %M -o "$WORK/stowage.rss")
   # shellcheck disable=SC2046
-  "$STOWAGE" push --repository "127.0.0.1:$PORT/bench/app" --tag v1 $(push_args "$1") >"$WORK/stowage.out" 2>"$WORK/stowage.err"
+  ${timer[@]+"${timer[@]}"} "$STOWAGE" push --repository "127.0.0.1:$PORT/bench/app" --tag v1 $(push_args "$1") >"$WORK/stowage.out" 2>"$WORK/stowage.err"
 }
 skopeo_push() {
   skopeo copy --quiet --dest-tls-verify=false "oci:$1:v1" "docker://127.0.0.1:$PORT/bench/app:v1"
@@ -79,7 +81,8 @@ curl_push() {
 }
 
 echo "== fresh pushes (a new registry for each)"
-new_registry; t=$(now); stowage_push "$WORK/img"; t_stowage=$(elapsed "$t")
+new_registry; t=$(now); STOWAGE_TIME=1 stowage_push "$WORK/img"; t_stowage=$(elapsed "$t")
+rss_kb=$(cat "$WORK/stowage.rss")
 mark=$(wc -l <"$LOG"); t=$(now); stowage_push "$WORK/img"; t_stowage_re=$(elapsed "$t"); r_stowage_re=$(requests_since "$mark")
 re_line=$(grep '^summary:' "$WORK/stowage.out")
 t=$(now); stowage_push "$WORK/img2"; t_stowage_change=$(elapsed "$t")
@@ -98,7 +101,7 @@ mkdir -p bench/results
 {
   echo "push benchmark: $blobs blobs, $total_bytes bytes, docker-registry on 127.0.0.1 ($(nproc) cores, shared)"
   printf '%-34s %9s %9s %s\n' "run" "seconds" "MB/s" "notes"
-  printf '%-34s %9.2f %9s %s\n' "stowage fresh push" "$t_stowage" "$(mbps "$t_stowage")" "x$(ratio "$t_stowage" "$t_curl") of curl, x$(ratio "$t_stowage" "$t_skopeo") of skopeo"
+  printf '%-34s %9.2f %9s %s\n' "stowage fresh push" "$t_stowage" "$(mbps "$t_stowage")" "x$(ratio "$t_stowage" "$t_curl") of curl, x$(ratio "$t_stowage" "$t_skopeo") of skopeo; peak RSS $((rss_kb / 1024)) MB"
   printf '%-34s %9.2f %9s %s\n' "skopeo copy fresh push" "$t_skopeo" "$(mbps "$t_skopeo")" ""
   printf '%-34s %9.2f %9s %s\n' "curl, blob after blob" "$t_curl" "$(mbps "$t_curl")" "baseline"
   printf '%-34s %9.2f %9s %s\n' "stowage no-change re-push" "$t_stowage_re" "-" "$r_stowage_re requests for $blobs blobs; x$(ratio "$t_stowage_re" "$t_skopeo_re") of skopeo"

@@ -5,11 +5,14 @@
 #   descriptors carry `source` so a later push can mount;
 # - a tag-only pull prints the digest to pin;
 # - a local OCI layout (relative to the workspace) works as a base;
+# - pushing the pulled files to another repository of the same registry mounts the layers
+#   (their descriptors' `source`) instead of uploading them;
 # - a tampered blob on the registry fails the pull.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/registry/e2e_lib.sh
 ROOT=$(pwd)
+build_stowage
 
 PORT=$(free_port)
 PASSWORD="pw-$RANDOM$RANDOM"
@@ -83,6 +86,20 @@ done
 cmp -s "$EXT/base/manifest.json" "$EXT/from_layout/manifest.json" || fail "the layout gives another manifest"
 grep -q '"source"' "$EXT"/from_layout/layer0.json && fail "a layout layer claims a registry source"
 grep -q 'oci_import(' "$EXT/base/BUILD.bazel" || fail "no oci_import in the generated BUILD"
+
+echo "== pushing the pulled image to another repository mounts its layers"
+layer_flags=()
+for d in "$EXT"/base/layer*.json; do
+  digest=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["digest"])' "$d")
+  layer_flags+=(--layer "$d=$EXT/base/blobs/sha256/${digest#sha256:}")
+done
+config=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["config"])' "$EXT/base/pull.json")
+"$STOWAGE" push --repository "127.0.0.1:$PORT/test/derived" --tag v1 --manifest "$EXT/base/manifest.json" \
+  --config "$EXT/base/$config" "${layer_flags[@]}" >"$WORK/derived.out" 2>"$WORK/derived.err" \
+  || { cat "$WORK/derived.err"; fail "push of the pulled image"; }
+grep '^summary:' "$WORK/derived.out" | sed 's/^/   /'
+[[ $(summary_field "$WORK/derived.out" blobs_mounted) == "$n" ]] || fail "expected $n mounted layers"
+[[ "$(tail -n 1 "$WORK/derived.out")" == "127.0.0.1:$PORT/test/derived@$DIGEST" ]] || fail "derived digest"
 
 echo "== a tampered blob fails the pull"
 layer=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["digest"])' "$EXT/base/layer0.json")
