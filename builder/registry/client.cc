@@ -129,8 +129,9 @@ absl::Status RegistryClient::Ping() {
   bool loopback = IsLoopbackHost(host_);
   if (options_.scheme == "http") {
     if (!options_.insecure && !loopback) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "plain HTTP to ", host_, " is refused: only loopback hosts may use it without --insecure"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("plain HTTP to ", host_,
+                       " is refused: only loopback hosts may use it without --insecure"));
     }
     tries = {{"http", false}};
   } else if (options_.scheme == "https") {
