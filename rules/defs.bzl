@@ -11,6 +11,7 @@ load("//rules/private:layer.bzl", _oci_layer = "oci_layer")
 load("//rules/private:layout.bzl", _oci_layout = "oci_layout")
 load("//rules/private:push.bzl", _oci_push = "oci_push")
 load("//rules/private:static.bzl", _static_assets = "static_assets")
+load("//rules/private:pull.bzl", _oci_pull = "oci_pull")
 load("//rules/private:tarball.bzl", _oci_tarball = "oci_tarball")
 
 LayerInfo = _LayerInfo
@@ -19,6 +20,8 @@ ImageIndexInfo = _ImageIndexInfo
 StaticAssetsInfo = _StaticAssetsInfo
 
 oci_import = _oci_import
+oci_push = _oci_push
+oci_pull = _oci_pull
 
 oci_image = _oci_image
 oci_image_index = _oci_image_index

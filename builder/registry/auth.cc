@@ -100,13 +100,14 @@ absl::Status Authenticator::OnUnauthorized(const std::string& www_authenticate,
   challenge_ = *chosen;
   if (challenge_.scheme == "basic") {
     if (credentials_.username.empty()) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          host_, " requires a login and no credentials were found for it (docker config.json "
-                 "auths, credHelpers or credsStore)"));
+      return absl::PermissionDeniedError(
+          absl::StrCat(host_,
+                       " requires a login and no credentials were found for it (docker config.json "
+                       "auths, credHelpers or credsStore)"));
     }
     if (absl::StartsWith(rejected_header, "Authorization: Basic")) {
-      return absl::PermissionDeniedError(absl::StrCat(host_, " rejected the credentials from ",
-                                                      credentials_.origin));
+      return absl::PermissionDeniedError(
+          absl::StrCat(host_, " rejected the credentials from ", credentials_.origin));
     }
     return absl::OkStatus();
   }
@@ -117,7 +118,8 @@ absl::Status Authenticator::OnUnauthorized(const std::string& www_authenticate,
       chosen->Param("error") == "insufficient_scope") {
     // The token was issued for exactly these scopes: another one will not do better.
     return absl::PermissionDeniedError(absl::StrCat(
-        host_, " denied ", chosen->Param("scope").empty() ? absl::StrJoin(scopes, " ") : chosen->Param("scope"),
+        host_, " denied ",
+        chosen->Param("scope").empty() ? absl::StrJoin(scopes, " ") : chosen->Param("scope"),
         " (insufficient_scope) to ",
         credentials_.anonymous() ? "anonymous requests: log in (docker config.json)"
                                  : credentials_.origin + " credentials"));

@@ -55,7 +55,7 @@ class Authenticator {
   const Credentials credentials_;
   const TokenHttp http_;
   mutable std::mutex mu_;  // guards everything below; held across a token fetch on purpose
-  Challenge challenge_;     // empty scheme until the first 401
+  Challenge challenge_;    // empty scheme until the first 401
   std::map<std::string, Token> tokens_;
   int tokens_fetched_ = 0;
 };

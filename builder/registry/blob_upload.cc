@@ -86,7 +86,8 @@ class UploadSession {
     post.method = "POST";
     post.url = start_url;
     absl::StatusOr<HttpResponse> r = client_.Send(post, scopes_);
-    if (!r.ok() || (r->status != 201 && r->status != 202)) return AsError(r, What("start upload of"));
+    if (!r.ok() || (r->status != 201 && r->status != 202))
+      return AsError(r, What("start upload of"));
     if (r->status == 201) {
       result_.outcome = BlobOutcome::kMounted;
       return result_;
@@ -137,7 +138,8 @@ class UploadSession {
     if (!r.ok() || r->status != 201) return AsError(r, What("finish upload of"));
     std::string echoed = r->Header("docker-content-digest");
     if (!echoed.empty() && echoed != blob_.digest) {
-      return absl::DataLossError(absl::StrCat(What("upload of"), ": registry stored it as ", echoed));
+      return absl::DataLossError(
+          absl::StrCat(What("upload of"), ": registry stored it as ", echoed));
     }
     result_.bytes_sent += r->bytes_sent;
     return absl::OkStatus();
@@ -179,7 +181,8 @@ class UploadSession {
       std::optional<absl::Duration> delay = backoff_.NextDelay(
           r.ok() ? ParseRetryAfter(r->Header("retry-after"), absl::Now()) : std::nullopt);
       if (!delay.has_value()) return AsError(r, What("upload chunk of"));
-      std::string why = r.ok() ? absl::StrCat("HTTP ", r->status) : std::string(r.status().message());
+      std::string why =
+          r.ok() ? absl::StrCat("HTTP ", r->status) : std::string(r.status().message());
       if (!SleepUnlessCancelled(*delay, client_.options().cancelled)) {
         return absl::CancelledError("interrupted");
       }
@@ -238,7 +241,8 @@ std::optional<int64_t> NextOffsetFromRange(const std::string& range) {
 
 absl::Status VerifyLocalBlob(const LocalBlob& blob) {
   struct stat st;
-  if (stat(blob.path.c_str(), &st) != 0) return ErrnoStatus("cannot read " + blob.kind + " blob", blob.path);
+  if (stat(blob.path.c_str(), &st) != 0)
+    return ErrnoStatus("cannot read " + blob.kind + " blob", blob.path);
   if (static_cast<int64_t>(st.st_size) != blob.size) {
     return absl::InvalidArgumentError(absl::StrCat(blob.kind, " blob ", blob.path, " has ",
                                                    st.st_size, " bytes but its descriptor says ",
@@ -247,7 +251,8 @@ absl::Status VerifyLocalBlob(const LocalBlob& blob) {
   ASSIGN_OR_RETURN(std::string digest, Sha256OfFile(blob.path));
   if (digest != blob.digest) {
     return absl::InvalidArgumentError(absl::StrCat(blob.kind, " blob ", blob.path, " has digest ",
-                                                   digest, " but its descriptor says ", blob.digest));
+                                                   digest, " but its descriptor says ",
+                                                   blob.digest));
   }
   return absl::OkStatus();
 }

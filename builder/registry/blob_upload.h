@@ -23,8 +23,8 @@ struct LocalBlob {
   std::string digest;
   int64_t size = 0;
   std::string path;
-  std::string kind;         // "config", "layer", "manifest"... (for messages)
-  std::string mount_from;   // repository name on the same registry to mount from, or ""
+  std::string kind;        // "config", "layer", "manifest"... (for messages)
+  std::string mount_from;  // repository name on the same registry to mount from, or ""
 };
 
 enum class BlobOutcome { kExisted, kMounted, kUploaded };

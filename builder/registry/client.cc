@@ -17,8 +17,7 @@ RegistryClient::RegistryClient(std::string host, Credentials credentials, Client
     : host_(std::move(host)),
       options_(std::move(options)),
       base_url_("https://" + host_),
-      auth_(host_, std::move(credentials),
-            [this](const HttpRequest& r) { return SendToken(r); }) {}
+      auth_(host_, std::move(credentials), [this](const HttpRequest& r) { return SendToken(r); }) {}
 
 std::unique_ptr<HttpTransport> RegistryClient::AcquireTransport(bool ignore_cancel) {
   if (!ignore_cancel) {
@@ -122,33 +121,46 @@ absl::StatusOr<HttpResponse> RegistryClient::Send(HttpRequest request,
 }
 
 absl::Status RegistryClient::Ping() {
-  std::vector<std::string> schemes;
-  bool plain_allowed = options_.insecure || IsLoopbackHost(host_);
+  struct Try {
+    std::string scheme;
+    bool probe;  // a cheap first guess: no retries, any non-registry answer moves on
+  };
+  std::vector<Try> tries;
+  bool loopback = IsLoopbackHost(host_);
   if (options_.scheme == "http") {
-    if (!plain_allowed) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "plain HTTP to ", host_, " is refused: only loopback hosts may use it without --insecure"));
+    if (!options_.insecure && !loopback) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("plain HTTP to ", host_,
+                       " is refused: only loopback hosts may use it without --insecure"));
     }
-    schemes = {"http"};
+    tries = {{"http", false}};
   } else if (options_.scheme == "https") {
-    schemes = {"https"};
+    tries = {{"https", false}};
+  } else if (loopback) {
+    // Plain HTTP is allowed on loopback, and this first request carries no credentials, so
+    // trying it first costs nothing in safety and saves a failed TLS handshake on the common
+    // local registry. A TLS port answers it with a 400 (or hangs up): then https.
+    tries = {{"http", true}, {"https", false}};
+  } else if (options_.insecure) {
+    tries = {{"https", true}, {"http", false}};
   } else {
-    schemes = {"https"};
-    if (plain_allowed) schemes.push_back("http");
+    tries = {{"https", false}};
   }
   absl::Status last;
-  for (size_t i = 0; i < schemes.size(); ++i) {
-    base_url_ = schemes[i] + "://" + host_;
+  for (size_t i = 0; i < tries.size(); ++i) {
+    const bool can_move_on = tries[i].probe && i + 1 < tries.size();
+    base_url_ = tries[i].scheme + "://" + host_;
     HttpRequest request;
     request.url = "/v2/";
-    absl::StatusOr<HttpResponse> r = Send(request, {}, /*retry=*/true);
+    absl::StatusOr<HttpResponse> r = Send(request, {}, /*retry=*/!can_move_on);
     if (!r.ok()) {
       last = r.status();
-      // A loopback port that speaks plain HTTP fails the TLS handshake; try http next.
-      if (CurlCodeOf(r.status()) == CurlSslConnectErrorCode() && i + 1 < schemes.size()) continue;
+      bool tls_mismatch = CurlCodeOf(r.status()) == CurlSslConnectErrorCode();
+      if (can_move_on && (tls_mismatch || IsRetryableStatus(r.status()))) continue;
       return last;
     }
     if (r->status == 200) return absl::OkStatus();
+    if (can_move_on) continue;  // e.g. 400 "HTTP request to an HTTPS server"
     if (r->status == 404) {
       return absl::FailedPreconditionError(
           absl::StrCat(base_url_, "/v2/ answered 404: not an OCI/Docker registry"));

@@ -15,7 +15,8 @@ absl::StatusOr<int64_t> PositiveInt(const Flags& flags, const std::string& name,
   return static_cast<int64_t>(v);
 }
 
-absl::StatusOr<ClientOptions> ClientOptionsFromFlags(const Flags& flags, const std::string& scheme) {
+absl::StatusOr<ClientOptions> ClientOptionsFromFlags(const Flags& flags,
+                                                     const std::string& scheme) {
   ClientOptions o;
   o.insecure = flags.Has("insecure");
   o.ca_cert = flags.Get("ca-cert");

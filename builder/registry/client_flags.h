@@ -13,8 +13,8 @@ namespace stowage {
 namespace registry {
 
 // Flag names (for Flags::Parse) that ClientOptionsFromFlags reads.
-inline const std::vector<std::string> kClientFlags = {"insecure!", "ca-cert", "verbose!",
-                                                      "retries", "retry-max-time"};
+inline const std::vector<std::string> kClientFlags = {"insecure!", "ca-cert", "verbose!", "retries",
+                                                      "retry-max-time"};
 
 // --insecure, --ca-cert, --verbose, --retries (default 5), --retry-max-time (seconds, default
 // 120); installs the SIGINT/SIGTERM cancel flag. `scheme` comes from the repository reference.

@@ -47,7 +47,8 @@ absl::StatusOr<DockerConfig> DockerConfig::Parse(const std::string& text,
   DockerConfig config;
   config.path = where;
   if (j.contains("auths")) {
-    if (!j["auths"].is_object()) return absl::InvalidArgumentError(where + ": auths is not an object");
+    if (!j["auths"].is_object())
+      return absl::InvalidArgumentError(where + ": auths is not an object");
     config.auths = j["auths"];
   }
   if (j.contains("credsStore")) {
@@ -101,7 +102,7 @@ absl::StatusOr<Credentials> ParseAuthEntry(const nlohmann::json& entry, const st
   c.origin = "docker config auths";
   auto str = [&](const char* field) {
     return entry.contains(field) && entry[field].is_string() ? entry[field].get<std::string>()
-                                                              : std::string();
+                                                             : std::string();
   };
   c.username = str("username");
   c.password = str("password");
@@ -131,8 +132,10 @@ absl::StatusOr<Credentials> ParseHelperOutput(const std::string& output,
   if (!j.is_object()) return absl::InvalidArgumentError(where + " is not a JSON object");
   Credentials c;
   c.origin = "docker-credential-" + helper;
-  std::string user = j.contains("Username") && j["Username"].is_string() ? j["Username"].get<std::string>() : "";
-  std::string secret = j.contains("Secret") && j["Secret"].is_string() ? j["Secret"].get<std::string>() : "";
+  std::string user =
+      j.contains("Username") && j["Username"].is_string() ? j["Username"].get<std::string>() : "";
+  std::string secret =
+      j.contains("Secret") && j["Secret"].is_string() ? j["Secret"].get<std::string>() : "";
   if (user == "<token>") {
     c.identity_token = secret;
   } else {
@@ -206,8 +209,8 @@ absl::StatusOr<std::string> RunCredentialHelper(const std::string& helper,
       return std::string();
     }
     if (message.size() > 200) message = message.substr(0, 200);
-    return absl::PermissionDeniedError(
-        absl::StrCat(program, " get failed for ", server, ": ", message.empty() ? "no message" : message));
+    return absl::PermissionDeniedError(absl::StrCat(program, " get failed for ", server, ": ",
+                                                    message.empty() ? "no message" : message));
   }
   return output;
 }

@@ -41,9 +41,8 @@ struct DockerConfig {
 
 // Runs `docker-credential-<helper> get` with `server` on stdin; returns its stdout, or an error
 // carrying the helper's message. A helper that is not installed is an error.
-using HelperRunner = std::function<absl::StatusOr<std::string>(const std::string& helper,
-                                                               const std::string& server,
-                                                               bool* not_found)>;
+using HelperRunner = std::function<absl::StatusOr<std::string>(
+    const std::string& helper, const std::string& server, bool* not_found)>;
 absl::StatusOr<std::string> RunCredentialHelper(const std::string& helper,
                                                 const std::string& server, bool* not_found);
 

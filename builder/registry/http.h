@@ -48,7 +48,7 @@ struct HttpResponse {
 };
 
 struct TransportOptions {
-  std::string ca_cert;          // PEM bundle replacing the system CAs
+  std::string ca_cert;           // PEM bundle replacing the system CAs
   bool skip_tls_verify = false;  // --insecure
   bool verbose = false;          // request/response lines on stderr, Authorization redacted
   const std::atomic<bool>* cancelled = nullptr;

@@ -19,9 +19,9 @@
 #include "builder/common/json_file.h"
 #include "builder/common/status_macros.h"
 #include "builder/digest/sha256.h"
+#include "builder/registry/challenge.h"
 #include "builder/registry/manifest_types.h"
 #include "builder/registry/registry_error.h"
-#include "builder/registry/challenge.h"
 
 namespace stowage {
 namespace registry {
@@ -108,13 +108,15 @@ class RegistrySource : public Source {
       bool transient = r.ok() ? IsRetryableHttpStatus(r->status) : IsRetryableStatus(r.status());
       if (transient) {
         std::optional<absl::Duration> delay = backoff.NextDelay();
-        if (delay.has_value() && SleepUnlessCancelled(*delay, client_.options().cancelled)) continue;
+        if (delay.has_value() && SleepUnlessCancelled(*delay, client_.options().cancelled))
+          continue;
       }
       if (!r.ok()) {
         if (absl::IsInternal(r.status())) {
           // The sink refused: more bytes than the descriptor says.
           return absl::DataLossError(absl::StrCat("blob ", digest, " from ", Where(),
-                                                  " is longer than its descriptor says (", size, ")"));
+                                                  " is longer than its descriptor says (", size,
+                                                  ")"));
         }
         return r.status();
       }
@@ -146,7 +148,8 @@ class LayoutSource : public Source {
           type = m.value("mediaType", std::string());
         }
       }
-      if (digest == ref) return absl::NotFoundError(absl::StrCat("no tag \"", ref, "\" in ", Where()));
+      if (digest == ref)
+        return absl::NotFoundError(absl::StrCat("no tag \"", ref, "\" in ", Where()));
     }
     RETURN_IF_ERROR(ValidateDigest(digest));
     ASSIGN_OR_RETURN(std::string bytes, ReadFile(BlobPath(digest)));
@@ -167,7 +170,8 @@ class LayoutSource : public Source {
     std::vector<char> buf(1 << 20);
     size_t n;
     bool ok = s.ok();
-    while (ok && (n = std::fread(buf.data(), 1, buf.size(), f)) > 0) ok = writer.Write(buf.data(), n);
+    while (ok && (n = std::fread(buf.data(), 1, buf.size(), f)) > 0)
+      ok = writer.Write(buf.data(), n);
     std::fclose(f);
     RETURN_IF_ERROR(s);
     if (!ok) return absl::DataLossError(absl::StrCat(from, " is longer than its descriptor says"));
@@ -186,7 +190,8 @@ absl::Status MakeDirs(const std::string& path) {
   for (absl::string_view part : absl::StrSplit(path, '/')) {
     partial += std::string(part) + "/";
     if (part.empty()) continue;
-    if (mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST) return ErrnoStatus("cannot create", partial);
+    if (mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST)
+      return ErrnoStatus("cannot create", partial);
   }
   return absl::OkStatus();
 }
@@ -224,9 +229,11 @@ absl::StatusOr<nlohmann::json> SelectPlatform(const nlohmann::json& index, const
   for (const auto& m : index.value("manifests", nlohmann::json::array())) {
     if (!m.is_object()) continue;
     auto p = m.value("platform", nlohmann::json::object());
-    std::string os = p.value("os", ""), arch = p.value("architecture", ""), variant = p.value("variant", "");
+    std::string os = p.value("os", ""), arch = p.value("architecture", ""),
+                variant = p.value("variant", "");
     seen.push_back(os + "/" + arch + (variant.empty() ? "" : "/" + variant));
-    if (os == want.os && arch == want.architecture && (want.variant.empty() || variant == want.variant)) {
+    if (os == want.os && arch == want.architecture &&
+        (want.variant.empty() || variant == want.variant)) {
       return m;
     }
   }
@@ -239,7 +246,8 @@ std::string OciLayerMediaType(const std::string& t) {
   if (t == "application/vnd.docker.image.rootfs.diff.tar.gzip") {
     return "application/vnd.oci.image.layer.v1.tar+gzip";
   }
-  if (t == "application/vnd.docker.image.rootfs.diff.tar") return "application/vnd.oci.image.layer.v1.tar";
+  if (t == "application/vnd.docker.image.rootfs.diff.tar")
+    return "application/vnd.oci.image.layer.v1.tar";
   return t;
 }
 
@@ -276,7 +284,8 @@ absl::StatusOr<std::string> Pull(const PullRequest& request, RegistryClient* cli
     ASSIGN_OR_RETURN(Desc d, ReadDesc(entry, "index entry"));
     ASSIGN_OR_RETURN(auto child, source->Manifest(d.digest));
     if (Sha256Digest(child.first) != d.digest) {
-      return absl::DataLossError(absl::StrCat(source->Where(), " sent a manifest that does not match ", d.digest));
+      return absl::DataLossError(
+          absl::StrCat(source->Where(), " sent a manifest that does not match ", d.digest));
     }
     manifest_bytes = child.first;
     media_type = child.second.empty() ? d.media_type : child.second;
@@ -288,7 +297,8 @@ absl::StatusOr<std::string> Pull(const PullRequest& request, RegistryClient* cli
     return absl::InvalidArgumentError("unsupported manifest media type \"" + media_type + "\"");
   }
   std::string manifest_digest = Sha256Digest(manifest_bytes);
-  if (!manifest.contains("config") || !manifest.contains("layers") || !manifest["layers"].is_array()) {
+  if (!manifest.contains("config") || !manifest.contains("layers") ||
+      !manifest["layers"].is_array()) {
     return absl::InvalidArgumentError("manifest " + manifest_digest + " has no config or layers");
   }
   ASSIGN_OR_RETURN(Desc config, ReadDesc(manifest["config"], "manifest config"));
@@ -327,7 +337,9 @@ absl::StatusOr<std::string> Pull(const PullRequest& request, RegistryClient* cli
       absl::Status s = source->Blob(d.digest, d.size, out + "/" + blob_path(d.digest));
       std::lock_guard<std::mutex> lock(mu);
       if (!s.ok() && first_error.ok()) first_error = s;
-      if (s.ok()) std::fprintf(stderr, "pulled layer %s (%lld bytes)\n", d.digest.c_str(), static_cast<long long>(d.size));
+      if (s.ok())
+        std::fprintf(stderr, "pulled layer %s (%lld bytes)\n", d.digest.c_str(),
+                     static_cast<long long>(d.size));
     }
   };
   std::vector<std::thread> threads;
@@ -355,7 +367,8 @@ absl::StatusOr<std::string> Pull(const PullRequest& request, RegistryClient* cli
                             {"descriptor", "descriptor.json"},
                             {"layers", nlohmann::json::array()}};
   if (request.digest.empty()) summary["resolved_tag"] = request.tag;
-  if (!request.digest.empty() && request.digest != manifest_digest) summary["index_digest"] = request.digest;
+  if (!request.digest.empty() && request.digest != manifest_digest)
+    summary["index_digest"] = request.digest;
   for (size_t i = 0; i < layers.size(); ++i) {
     const Desc& d = layers[i];
     nlohmann::json desc = {{"compression", CompressionOf(d.media_type)},

@@ -24,7 +24,8 @@ absl::StatusOr<Platform> ParsePlatform(const std::string& text);
 
 // The index entry for `platform` (the first match, as the image spec says); an entry without
 // a variant matches any requested variant only when the request has none.
-absl::StatusOr<nlohmann::json> SelectPlatform(const nlohmann::json& index, const Platform& platform);
+absl::StatusOr<nlohmann::json> SelectPlatform(const nlohmann::json& index,
+                                              const Platform& platform);
 
 // Maps Docker layer media types to their OCI equivalents (formats.md: descriptors carry OCI
 // types); other types pass through.

@@ -14,8 +14,8 @@ namespace registry {
 namespace {
 
 absl::Status PullMain(const std::vector<std::string>& args) {
-  std::vector<std::string> known = {"repository", "layout", "digest", "tag", "platform", "output",
-                                    "jobs"};
+  std::vector<std::string> known = {"repository", "layout", "digest", "tag",
+                                    "platform",   "output", "jobs"};
   known.insert(known.end(), kClientFlags.begin(), kClientFlags.end());
   ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, known));
   PullRequest request;

@@ -115,8 +115,9 @@ absl::StatusOr<PushReport> Push(RegistryClient& client, const PushPlan& plan,
     return s;
   };
   if (failed.load()) {
-    return finish(absl::Status(first_error.code(),
-                               absl::StrCat(first_error.message(), "; no manifest or tag was pushed")));
+    return finish(
+        absl::Status(first_error.code(),
+                     absl::StrCat(first_error.message(), "; no manifest or tag was pushed")));
   }
   if (Interrupted(client)) return finish(absl::OkStatus());
 

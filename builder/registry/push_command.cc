@@ -11,8 +11,8 @@
 #include "builder/cli/command.h"
 #include "builder/common/files.h"
 #include "builder/common/status_macros.h"
-#include "builder/registry/push.h"
 #include "builder/registry/client_flags.h"
+#include "builder/registry/push.h"
 
 namespace stowage {
 namespace registry {
@@ -47,13 +47,12 @@ absl::StatusOr<std::vector<std::string>> ReadTags(const Flags& flags) {
 absl::Status PushMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(
       Flags flags,
-      Flags::Parse(args, {"manifest", "config", "layer", "spec", "spec-base", "index",
-                          "repository", "tag", "tags-file", "jobs", "insecure!", "ca-cert",
-                          "verbose!", "retries", "retry-max-time", "chunk-threshold",
-                          "chunk-size"}));
+      Flags::Parse(args, {"manifest", "config", "layer", "spec", "spec-base", "repository", "tag",
+                          "tags-file", "jobs", "insecure!", "ca-cert", "verbose!", "retries",
+                          "retry-max-time", "chunk-threshold", "chunk-size"}));
   if (!flags.positional().empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("unexpected argument \"", flags.positional()[0],
-                                                   "\"\n", kUsage));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unexpected argument \"", flags.positional()[0], "\"\n", kUsage));
   }
   ASSIGN_OR_RETURN(std::string repository, flags.Require("repository"));
   std::string scheme;
@@ -106,19 +105,21 @@ absl::Status PushMain(const std::vector<std::string>& args) {
     requests.push_back(absl::StrCat(method, "=", n));
     total += n;
   }
-  std::printf("%d blobs: %d pushed (%s), %d existed, %d mounted; %d manifest(s) put; "
-              "tags moved: %s; unchanged: %s; %.1fs\n",
-              report.blobs, report.uploaded, HumanBytes(report.bytes_uploaded).c_str(),
-              report.existed, report.mounted, report.manifests_put,
-              report.tags_moved.empty() ? "none" : absl::StrJoin(report.tags_moved, ",").c_str(),
-              report.tags_unchanged.empty() ? "none" : absl::StrJoin(report.tags_unchanged, ",").c_str(),
-              seconds);
-  std::printf("summary: uploaded_bytes=%lld config_bytes=%lld blobs_pushed=%d blobs_existed=%d "
-              "blobs_mounted=%d manifests_put=%d requests=%d %s token_requests=%d\n",
-              static_cast<long long>(report.bytes_uploaded),
-              static_cast<long long>(report.config_bytes_uploaded), report.uploaded,
-              report.existed, report.mounted, report.manifests_put, total,
-              absl::StrJoin(requests, " ").c_str(), report.tokens);
+  std::printf(
+      "%d blobs: %d pushed (%s), %d existed, %d mounted; %d manifest(s) put; "
+      "tags moved: %s; unchanged: %s; %.1fs\n",
+      report.blobs, report.uploaded, HumanBytes(report.bytes_uploaded).c_str(), report.existed,
+      report.mounted, report.manifests_put,
+      report.tags_moved.empty() ? "none" : absl::StrJoin(report.tags_moved, ",").c_str(),
+      report.tags_unchanged.empty() ? "none" : absl::StrJoin(report.tags_unchanged, ",").c_str(),
+      seconds);
+  std::printf(
+      "summary: uploaded_bytes=%lld config_bytes=%lld blobs_pushed=%d blobs_existed=%d "
+      "blobs_mounted=%d manifests_put=%d requests=%d %s token_requests=%d\n",
+      static_cast<long long>(report.bytes_uploaded),
+      static_cast<long long>(report.config_bytes_uploaded), report.uploaded, report.existed,
+      report.mounted, report.manifests_put, total, absl::StrJoin(requests, " ").c_str(),
+      report.tokens);
   std::printf("%s@%s\n", target.ToString().c_str(), report.digest.c_str());
   std::fflush(stdout);
   return absl::OkStatus();

@@ -45,13 +45,14 @@ absl::Status AddImage(const ImageFiles& image, const RepositoryRef& target, Push
                       std::set<std::string>& seen, ManifestBlob* manifest_out) {
   ASSIGN_OR_RETURN(ManifestBlob manifest, ReadManifest(image.manifest));
   if (!IsManifestType(manifest.media_type)) {
-    return absl::InvalidArgumentError(absl::StrCat(image.manifest, " is a ", manifest.media_type,
-                                                   ", not an image manifest"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(image.manifest, " is a ", manifest.media_type, ", not an image manifest"));
   }
   ASSIGN_OR_RETURN(nlohmann::json m, ParseJson(manifest.bytes, image.manifest));
   if (!m.contains("config")) return absl::InvalidArgumentError(image.manifest + ": no config");
   ASSIGN_OR_RETURN(Descriptor config, ParseDescriptor(m["config"], image.manifest + " config"));
-  if (image.config.empty()) return absl::InvalidArgumentError("missing --config for " + image.manifest);
+  if (image.config.empty())
+    return absl::InvalidArgumentError("missing --config for " + image.manifest);
   AddBlob(plan, seen, LocalBlob{config.digest, config.size, image.config, "config", ""});
 
   // Every layer the manifest lists must come with a file; nothing extra may be given.
@@ -78,8 +79,8 @@ absl::Status AddImage(const ImageFiles& image, const RepositoryRef& target, Push
     listed.insert(d.digest);
     auto it = given.find(d.digest);
     if (it == given.end()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          image.manifest, " lists layer ", d.digest, " but no --layer descriptor gives it"));
+      return absl::InvalidArgumentError(absl::StrCat(image.manifest, " lists layer ", d.digest,
+                                                     " but no --layer descriptor gives it"));
     }
     if (it->second.size != d.size) {
       return absl::InvalidArgumentError(absl::StrCat("layer ", d.digest, ": size ", d.size,

@@ -29,9 +29,9 @@ struct ImageFiles {
 };
 
 struct PushPlan {
-  std::vector<LocalBlob> blobs;          // unique by digest
-  std::vector<ManifestBlob> manifests;   // an index's images, pushed by digest first
-  ManifestBlob top;                      // the manifest or index the tags point at
+  std::vector<LocalBlob> blobs;         // unique by digest
+  std::vector<ManifestBlob> manifests;  // an index's images, pushed by digest first
+  ManifestBlob top;                     // the manifest or index the tags point at
   // Repositories (on the target registry) that blobs may be mounted from.
   std::vector<std::string> mount_sources;
 };

@@ -22,10 +22,11 @@ std::string DescribeErrorBody(absl::string_view body) {
       absl::StrAppend(&part, ": ", e["message"].get<std::string>());
     }
     if (e.contains("detail") && !e["detail"].is_null()) {
-      std::string detail = e["detail"].is_string() ? e["detail"].get<std::string>()
-                                                   : e["detail"].dump();
+      std::string detail =
+          e["detail"].is_string() ? e["detail"].get<std::string>() : e["detail"].dump();
       if (detail.size() > 300) detail = detail.substr(0, 300) + "...";
-      if (!detail.empty() && detail != "{}" && detail != "[]") absl::StrAppend(&part, " (", detail, ")");
+      if (!detail.empty() && detail != "{}" && detail != "[]")
+        absl::StrAppend(&part, " (", detail, ")");
     }
     parts.push_back(part);
   }

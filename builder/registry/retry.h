@@ -16,7 +16,7 @@ namespace stowage {
 namespace registry {
 
 struct RetryPolicy {
-  int max_retries = 5;                            // attempts after the first
+  int max_retries = 5;  // attempts after the first
   absl::Duration initial_delay = absl::Milliseconds(200);
   absl::Duration max_delay = absl::Seconds(10);   // cap for one wait
   absl::Duration max_total = absl::Seconds(120);  // cap for all waits of one operation

@@ -24,7 +24,8 @@ struct RepositoryRef {
 // no implicit default registry). An optional "http://" or "https://" prefix is accepted and
 // returned in `scheme` (empty when absent). Rejects names outside the distribution-spec
 // grammar and any tag or digest suffix.
-absl::StatusOr<RepositoryRef> ParseRepository(absl::string_view text, std::string* scheme = nullptr);
+absl::StatusOr<RepositoryRef> ParseRepository(absl::string_view text,
+                                              std::string* scheme = nullptr);
 
 // Checks a tag against [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}.
 absl::Status ValidateTag(absl::string_view tag);

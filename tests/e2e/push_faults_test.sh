@@ -5,7 +5,9 @@
 #   Retry-After once: the push still succeeds and the blobs arrive intact;
 # - a registry that keeps failing: a clear error, non-zero exit, and the old tag still points
 #   at the old digest;
-# - SIGTERM during an upload: the upload session is cancelled (DELETE) before exiting.
+# - SIGTERM during an upload: the upload session is cancelled (DELETE) before exiting;
+# - against a registry that keeps a cut-off chunk's bytes (tests/registry/resume_registry.py,
+#   relative Locations), the upload resumes from the reported Range instead of starting over.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/registry/e2e_lib.sh
@@ -90,4 +92,20 @@ tail -n 1 "$WORK/p3.err"
 grep -q "interrupted; cancelled 1 of 1 open upload session" "$WORK/p3.err" || fail "no cancellation message"
 grep -q '^DELETE /v2/test/slow/blobs/uploads/.* -> 204$' "$WORK/slow.log" || { cat "$WORK/slow.log"; fail "no DELETE of the session"; }
 if curl -sf -o /dev/null "http://127.0.0.1:$REG_PORT/v2/test/slow/manifests/v1"; then fail "tag created"; fi
+echo "== resume from the registry's Range after a dropped chunk"
+RES_PORT=$(free_port)
+python3 tests/registry/resume_registry.py "$RES_PORT" "$WORK/resume.log" 300000 &
+PIDS+=($!)
+wait_port "$RES_PORT"
+make_image "$WORK/img4" 41 --layer-size 2000000
+# shellcheck disable=SC2046
+"$STOWAGE" push --repository "127.0.0.1:$RES_PORT/test/resume" --tag v1 --chunk-threshold 1000000 \
+  --chunk-size 700000 $(push_args "$WORK/img4") >"$WORK/p4.out" 2>"$WORK/p4.err" \
+  || { cat "$WORK/p4.err" "$WORK/resume.log"; fail "push with a resumable registry"; }
+grep -E '^(PATCH|GET /upload)' "$WORK/resume.log" | sed 's/^/   /'
+grep -q '^PATCH /upload/.* \[0-699999\] -> dropped$' "$WORK/resume.log" || fail "the first chunk was not cut"
+grep -q '^GET /upload/.* -> 204$' "$WORK/resume.log" || fail "no status request on the upload"
+grep -q '^PATCH /upload/.* \[300000-999999\] -> 202$' "$WORK/resume.log" || fail "did not resume at byte 300000"
+[[ $(grep -c '^POST' "$WORK/resume.log") == 2 ]] || fail "a new session was started instead of resuming"
+grep -q "resume layer .* at byte 300000" "$WORK/p4.err" || fail "no resume message"
 echo "PASS push_faults"

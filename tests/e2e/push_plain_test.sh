@@ -100,4 +100,60 @@ grep -q "tags moved: fixture,from-file;" "$WORK/b1.out" || fail "default tags (r
 bazel run //tests/registry:push_fixture -- --repository "127.0.0.1:$PORT/test/bazel" --tag override \
   >"$WORK/b2.out" 2>"$WORK/b2.err" || { cat "$WORK/b2.err"; fail "bazel run with --tag"; }
 grep -q "tags moved: override; unchanged: none" "$WORK/b2.out" || fail "--tag did not replace the default tags"
+echo "== an index (two images) from a --spec file"
+make_image "$WORK/amd" 41 --layer-size 50000
+make_image "$WORK/arm" 41,42 --layer-size 50000
+python3 - "$WORK" <<'PY'
+import hashlib, json, os, sys
+work = sys.argv[1]
+entries, images = [], []
+for name, arch in (("amd", "amd64"), ("arm", "arm64")):
+    d = os.path.join(work, name)
+    m = open(os.path.join(d, "manifest.json"), "rb").read()
+    entries.append({"mediaType": "application/vnd.oci.image.manifest.v1+json", "size": len(m),
+                    "digest": "sha256:" + hashlib.sha256(m).hexdigest(),
+                    "platform": {"architecture": arch, "os": "linux"}})
+    layers = [dict(zip(("descriptor", "blob"), l.strip().split("=")))
+              for l in open(os.path.join(d, "layers.flags")) if l.strip()]
+    images.append({"manifest": os.path.join(d, "manifest.json"),
+                   "config": os.path.join(d, "config.json"), "layers": layers})
+index = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+                    "manifests": entries}, separators=(",", ":")).encode()
+open(os.path.join(work, "index.json"), "wb").write(index)
+open(os.path.join(work, "index.digest"), "w").write("sha256:" + hashlib.sha256(index).hexdigest())
+json.dump({"index": os.path.join(work, "index.json"), "images": images},
+          open(os.path.join(work, "spec.json"), "w"))
+PY
+"$STOWAGE" push --repository "$REPO-multi" --tag v1 --spec "$WORK/spec.json" \
+  >"$WORK/i.out" 2>"$WORK/i.err" || { cat "$WORK/i.err"; fail "index push"; }
+[[ "$(tail -n 1 "$WORK/i.out")" == "$REPO-multi@$(cat "$WORK/index.digest")" ]] || fail "index digest"
+[[ $(summary_field "$WORK/i.out" manifests_put) == 3 ]] || fail "expected 2 manifests + the index"
+[[ $(summary_field "$WORK/i.out" blobs_pushed) == 4 ]] || fail "shared layer not deduplicated"
+skopeo inspect --tls-verify=false --raw "docker://$REPO-multi:v1" | cmp -s - "$WORK/index.json" \
+  || fail "the registry's index differs"
+skopeo copy --quiet --src-tls-verify=false --override-arch arm64 "docker://$REPO-multi:v1" "oci:$WORK/arm-back:v1" >/dev/null
+echo "== oci_image / oci_image_index targets through oci_push"
+for t in push_app push_app_docker push_multi; do
+  repo="127.0.0.1:$PORT/test/${t//_/-}"
+  bazel run "//tests/registry:$t" -- --repository "$repo" >"$WORK/$t.out" 2>"$WORK/$t.err" \
+    || { cat "$WORK/$t.err"; fail "bazel run $t"; }
+  ref=$(tail -n 1 "$WORK/$t.out")
+  tag=$(grep -o 'tags moved: [a-z]*' "$WORK/$t.out" | cut -d' ' -f3)
+  raw_digest=$(skopeo inspect --tls-verify=false --raw "docker://$repo:$tag" | sha256sum | cut -d' ' -f1)
+  [[ "$ref" == "$repo@sha256:$raw_digest" ]] || fail "$t: registry has sha256:$raw_digest, push said $ref"
+  skopeo copy --quiet --all --src-tls-verify=false "docker://$repo:$tag" "oci:$WORK/$t-back:$tag" >/dev/null \
+    || fail "$t: skopeo cannot copy what was pushed"
+done
+skopeo inspect --tls-verify=false --raw "docker://127.0.0.1:$PORT/test/push-app-docker:docker" \
+  | grep -q 'application/vnd.docker.distribution.manifest.v2+json' || fail "docker media type lost"
+echo "== stowage pull picks a platform from the pushed index"
+"$STOWAGE" pull --repository "127.0.0.1:$PORT/test/push-multi" --tag multi --platform linux/arm64 \
+  --output "$WORK/pulled-arm" >"$WORK/pull.out" 2>"$WORK/pull.err" || { cat "$WORK/pull.err"; fail "pull arm64"; }
+grep -q '"architecture":"arm64"' "$WORK/pulled-arm/descriptor.json" || fail "not the arm64 image"
+want=$(skopeo inspect --tls-verify=false --raw "docker://127.0.0.1:$PORT/test/push-multi:multi" \
+  | python3 -c 'import json,sys; print([m["digest"] for m in json.load(sys.stdin)["manifests"] if m["platform"]["architecture"]=="arm64"][0])')
+[[ "$(cat "$WORK/pull.out")" == "$want" ]] || fail "pulled $(cat "$WORK/pull.out"), the index says $want"
+if "$STOWAGE" pull --repository "127.0.0.1:$PORT/test/push-multi" --tag multi --platform linux/s390x \
+  --output "$WORK/pulled-s390x" 2>"$WORK/pull2.err"; then fail "pulled a platform the index lacks"; fi
+grep -q "no linux/s390x image in the index" "$WORK/pull2.err" || fail "unclear platform error"
 echo "PASS push_plain"

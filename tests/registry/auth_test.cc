@@ -104,7 +104,8 @@ TEST(AuthenticatorTest, InsufficientScopeIsAnErrorNotALoop) {
   auto h = a.HeaderFor(push);
   ASSERT_TRUE(h.ok());
   absl::Status s = a.OnUnauthorized(
-      std::string(kBearer) + R"(,scope="repository:app:pull,push",error="insufficient_scope")", push, *h);
+      std::string(kBearer) + R"(,scope="repository:app:pull,push",error="insufficient_scope")",
+      push, *h);
   EXPECT_TRUE(absl::IsPermissionDenied(s));
   EXPECT_TRUE(absl::StrContains(s.message(), "anonymous")) << s;
 }

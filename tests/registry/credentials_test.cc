@@ -103,7 +103,8 @@ case "$server" in
   known.example) printf '{"ServerURL":"%s","Username":"alice","Secret":"s3cret"}' "$server" ;;
   *) echo "credentials not found in native keychain"; exit 1 ;;
 esac
-)").ok());
+)")
+                  .ok());
   chmod(script.c_str(), 0755);
   std::string path = dir + ":" + std::getenv("PATH");
   setenv("PATH", path.c_str(), 1);

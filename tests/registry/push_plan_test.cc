@@ -34,7 +34,8 @@ class PushPlanTest : public ::testing::Test {
     ASSERT_TRUE(WriteFileAtomically(dir_ + "/" + name, text).ok());
   }
   ImageFiles Image() {
-    return ImageFiles{dir_ + "/manifest.json", dir_ + "/config.json",
+    return ImageFiles{dir_ + "/manifest.json",
+                      dir_ + "/config.json",
                       {{dir_ + "/layer.json", dir_ + "/layer.tgz"}}};
   }
   std::string dir_, config_, layer_;

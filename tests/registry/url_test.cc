@@ -37,8 +37,8 @@ TEST(ResolveLocationTest, EmptyLocationIsAnError) {
 }
 
 TEST(AddQueryParameterTest, KeepsExistingQueryAndEncodesValue) {
-  auto r = AddQueryParameter("http://h/v2/app/blobs/uploads/abc?_state=xyz", "digest",
-                             "sha256:0123");
+  auto r =
+      AddQueryParameter("http://h/v2/app/blobs/uploads/abc?_state=xyz", "digest", "sha256:0123");
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(*r, "http://h/v2/app/blobs/uploads/abc?_state=xyz&digest=sha256%3a0123");
   r = AddQueryParameter("http://h/v2/x", "digest", "sha256:ab");
