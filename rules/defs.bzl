@@ -9,9 +9,9 @@ load("//rules/private:import.bzl", _oci_import = "oci_import")
 load("//rules/private:index.bzl", _oci_image_index = "oci_image_index")
 load("//rules/private:layer.bzl", _oci_layer = "oci_layer")
 load("//rules/private:layout.bzl", _oci_layout = "oci_layout")
+load("//rules/private:pull.bzl", _oci_pull = "oci_pull")
 load("//rules/private:push.bzl", _oci_push = "oci_push")
 load("//rules/private:static.bzl", _static_assets = "static_assets")
-load("//rules/private:pull.bzl", _oci_pull = "oci_pull")
 load("//rules/private:tarball.bzl", _oci_tarball = "oci_tarball")
 
 LayerInfo = _LayerInfo

@@ -29,7 +29,7 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*"; [[ -f "$work/app.log" ]] && tail -20 "$work/app.log"; exit 1; }
 
 bazel build //builder:stowage >/dev/null 2>&1
-stowage=$ROOT/$(bazel_outputs //builder:stowage)
+stowage=$ROOT/bazel-bin/builder/stowage
 
 start_registry "$work/registry"
 repo=$REGISTRY_ADDR/bookstore
