@@ -34,5 +34,4 @@ heroku_release = _heroku_release
 HerokuAppInfo = _HerokuAppInfo
 compose_file = _compose_file
 ComposeInfo = _ComposeInfo
-oci_push = _oci_push
 deploy_check_test = _deploy_check_test
