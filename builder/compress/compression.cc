@@ -54,7 +54,7 @@ std::string LayerMediaType(Compression c) {
 int DefaultLevel(Compression c) {
   switch (c) {
     case Compression::kGzip:
-      return 5;
+      return 3;
     case Compression::kZstd:
       return 3;
     case Compression::kNone:

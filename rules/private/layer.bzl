@@ -185,7 +185,7 @@ oci_layer = rule(
         "symlinks": attr.string_dict(doc = "Image path -> symlink target."),
         "empty_dirs": attr.string_list(doc = "Directories to create (mode 0755 unless in modes)."),
         "compression": attr.string(default = "gzip", values = ["gzip", "zstd", "none"]),
-        "level": attr.int(default = -1, doc = "Compression level; -1 for the tool's default (gzip 5, zstd 3)."),
+        "level": attr.int(default = -1, doc = "Compression level; -1 for the tool's default (gzip 3, zstd 3)."),
         "owner": attr.string(default = "0:0", doc = "\"uid:gid\" of every entry."),
         "owners": attr.string_dict(doc = "Image path -> \"uid:gid\" for single entries (overrides owner), e.g. {\"/app/data\": \"10001:10001\"}."),
         "mtime": attr.int(default = -1, doc = "Entry mtime in seconds; -1 for SOURCE_DATE_EPOCH or 0."),
