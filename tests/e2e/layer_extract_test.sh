@@ -162,4 +162,20 @@ done
 (( found )) || fail "skopeo's decompressed layer does not match the diffId"
 echo "ok: skopeo (Go compress/gzip) reads the layer"
 
+# ---- memory stays bounded whatever the layer size ------------------------------------------
+# A 768 MiB layer (a sparse file: cheap to make, read and compress) must not raise peak RSS
+# above 200 MB; a builder that buffered the tar or the blob would need more than 768 MB.
+mkdir big && truncate -s 768M big/sparse.bin && head -c 4000000 /dev/urandom > big/noise.bin
+printf '{"entries":[{"type":"tree","source":"big","path":"/data"}]}' > big.json
+for c in gzip zstd; do
+  /usr/bin/time -f %M -o "rss.$c" "$STOWAGE" layer --spec big.json --output "big.$c" \
+    --descriptor "big.$c.json" --compression $c || fail "big $c layer"
+  [[ $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["uncompressedSize"])' "big.$c.json") -gt 800000000 ]] ||
+    fail "big $c layer is smaller than its input"
+  rss_kb=$(cat "rss.$c")
+  (( rss_kb < 200 * 1024 )) || fail "peak RSS $((rss_kb / 1024)) MB for a 768 MiB $c layer (limit 200 MB)"
+  echo "ok: 768 MiB $c layer in $((rss_kb / 1024)) MB peak RSS"
+  rm -f "big.$c"
+done
+
 echo "PASS: layer_extract_test"
