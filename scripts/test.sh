@@ -25,7 +25,7 @@ if [[ $bazel_rc -ne 0 && $bf -eq 0 ]]; then
 fi
 while read -r t; do failures+=("$t"); done < <(grep -oE '^//\S+\s+(FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD)' "$logdir/bazel.log" || true)
 
-# End-to-end checks: each prints its own detail; a 15-minute bound keeps CI from hanging.
+# End-to-end checks: each prints its own detail; a 25-minute bound keeps CI from hanging (the reproducibility check rebuilds everything from scratch twice).
 filter="${STOWAGE_E2E_FILTER:-}"
 for t in tests/e2e/*_test.sh; do
   [[ -e "$t" ]] || continue
@@ -33,7 +33,7 @@ for t in tests/e2e/*_test.sh; do
   name=$(basename "$t" .sh)
   echo "== e2e $name"
   start=$(date +%s)
-  if timeout 900 bash "$t" >"$logdir/$name.log" 2>&1; then
+  if timeout 1500 bash "$t" >"$logdir/$name.log" 2>&1; then
     passed=$((passed + 1))
     echo "   PASSED in $(( $(date +%s) - start ))s"
   else
