@@ -1,7 +1,10 @@
 #include "builder/static/compress.h"
 
 #include <brotli/encode.h>
+#include <libdeflate.h>
 #include <zlib.h>
+
+#include <memory>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -74,6 +77,39 @@ absl::StatusOr<std::string> GzipLikePython(absl::string_view data) {
   return out;
 }
 
+namespace {
+
+// libdeflate at level 6 is about 5x faster than zlib at level 9 on JS/CSS/SVG and a few percent
+// smaller. One compressor per thread: allocating one costs more than a small file.
+struct LibdeflateCompressorDeleter {
+  void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
+};
+
+absl::StatusOr<std::string> GzipWithLibdeflate(absl::string_view data) {
+  thread_local std::unique_ptr<libdeflate_compressor, LibdeflateCompressorDeleter> compressor(
+      libdeflate_alloc_compressor(kFastGzipLevel));
+  if (compressor == nullptr) return absl::InternalError("libdeflate: cannot allocate a compressor");
+  std::string out(libdeflate_gzip_compress_bound(compressor.get(), data.size()), '\0');
+  size_t n = libdeflate_gzip_compress(compressor.get(), data.data(), data.size(), out.data(),
+                                      out.size());
+  if (n == 0) return absl::InternalError("libdeflate: gzip compression failed");
+  out.resize(n);
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> GzipForWhiteNoise(absl::string_view data) {
+  if (data.size() >= kFastGzipMinSize) {
+    ASSIGN_OR_RETURN(std::string fast, GzipWithLibdeflate(data));
+    double ratio = static_cast<double>(fast.size()) / static_cast<double>(data.size());
+    if (ratio < 0.95 - kFastGzipMargin || ratio > 0.95 + kFastGzipMargin) return fast;
+  }
+  // Small files, and files whose keep-or-drop decision is close: zlib level 9 itself, so the
+  // decision (and here the bytes) are WhiteNoise's.
+  return GzipLikePython(data);
+}
+
 absl::StatusOr<std::string> BrotliLikePython(absl::string_view data) {
   BrotliEncoderState* enc = BrotliEncoderCreateInstance(nullptr, nullptr, nullptr);
   if (enc == nullptr) return absl::InternalError("brotli: cannot create an encoder");
@@ -117,7 +153,7 @@ absl::StatusOr<CompressedVariants> CompressLikeWhiteNoise(absl::string_view data
     out.br = std::move(br);
   }
   if (use_gzip) {
-    ASSIGN_OR_RETURN(std::string gz, GzipLikePython(data));
+    ASSIGN_OR_RETURN(std::string gz, GzipForWhiteNoise(data));
     if (IsCompressedEffectively(data.size(), gz.size())) out.gz = std::move(gz);
   }
   return out;

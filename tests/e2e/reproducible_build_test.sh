@@ -72,7 +72,11 @@ echo "   $CACHE_URL"
 echo "== build 2: another path, umask 077, touched mtimes, TZ/LANG, 1 thread, own output base,"
 echo "   sandboxed, with the first tree and \$HOME hidden from its actions (no undeclared reads)"
 two="$work/elsewhere/deeper/clone-two"
+three="$work/clone-three"
+# Both clones are taken now, from the same sources as build 1 (an edit made while this test
+# runs must not reach one clone and not the other).
 copy_tree "$ROOT" "$two"
+copy_tree "$ROOT" "$three"
 find "$two" -type f -exec touch -d "@$((1500000000 + RANDOM))" {} +
 # Flags that change the environment of every action: they are part of Bazel's action keys, so
 # the clean copy (build 3) passes the same ones to find build 2's results in the cache.
@@ -95,7 +99,9 @@ for t in "${TARGETS[@]}"; do
   d2=$work/two/$name
   collect "$two" "$work/ob-two" "$t" "$d2"
   if diff -r "$work/one/$name" "$d2" >/dev/null; then
-    digest=$(cat "$d2"/*/index.json "$d2"/*.descriptor.json 2>/dev/null | grep -o 'sha256:[0-9a-f]\{64\}' | head -1)
+    # A layout's index.json or an image's descriptor names the manifest; the first one found.
+    digest=$(cat "$d2"/*/index.json "$d2"/*.descriptor.json 2>/dev/null | grep -o 'sha256:[0-9a-f]\{64\}' | head -1 || true)
+    [[ -n "$digest" ]] || digest="(tarball) sha256:$(cat "$d2"/* | sha256sum | cut -d' ' -f1)"
     echo "   $t identical: $(find "$d2" -type f | wc -l) files; manifest $digest"
   else
     echo "   $name DIFFERS between the two builds:"
@@ -107,8 +113,6 @@ done
 bazel --output_base="$work/ob-two" shutdown >/dev/null 2>&1 || true
 
 echo "== build 3: a clean copy with the remote cache must run none of our actions"
-three="$work/clone-three"
-copy_tree "$ROOT" "$three"
 (
   cd "$three"
   bazel --output_base="$work/ob-three" build --disk_cache= --remote_cache="$CACHE_URL" "${env_flags[@]}" \

@@ -79,6 +79,41 @@ TEST(Compress, GzipMatchesPythonHeaderAndRoundTrips) {
   EXPECT_EQ(*GzipLikePython(text), *gz);
 }
 
+// Files whose zlib-9 ratio sweeps across WhiteNoise's 95% line (text then noise, in shifting
+// proportions and sizes): the faster gzip must keep or drop exactly the same variants.
+TEST(Compress, FastGzipMakesWhiteNoisesDecisions) {
+  std::string text = Text();
+  int kept = 0, dropped = 0;
+  for (size_t size : {3000u, 5000u, 20000u, 150000u}) {
+    for (int percent = 0; percent <= 30; ++percent) {
+      size_t text_bytes = size * percent / 100;
+      std::string data;
+      while (data.size() < text_bytes) data += text;
+      data.resize(text_bytes);
+      data += Noise(size - text_bytes);
+      auto python = GzipLikePython(data);
+      auto fast = GzipForWhiteNoise(data);
+      ASSERT_TRUE(python.ok() && fast.ok());
+      bool keep = IsCompressedEffectively(data.size(), python->size());
+      EXPECT_EQ(keep, IsCompressedEffectively(data.size(), fast->size()))
+          << size << " bytes, " << percent << "% text";
+      EXPECT_EQ(Gunzip(*fast), data);
+      (keep ? kept : dropped)++;
+    }
+  }
+  EXPECT_GT(kept, 10);  // the sweep really crosses the line
+  EXPECT_GT(dropped, 10);
+  // Far from the line a large file goes through libdeflate: other bytes, same contents.
+  std::string big;
+  while (big.size() < 100000) big += text;
+  auto fast = GzipForWhiteNoise(big);
+  ASSERT_TRUE(fast.ok());
+  EXPECT_NE(*fast, *GzipLikePython(big));
+  EXPECT_EQ(Gunzip(*fast), big);
+  EXPECT_EQ(fast->substr(0, 4), std::string("\x1f\x8b\x08\x00", 4));  // no name, no flags
+  EXPECT_EQ(fast->substr(4, 4), std::string(4, '\0'));                  // MTIME 0
+}
+
 TEST(Compress, BrotliRoundTrips) {
   std::string text = Text();
   auto br = BrotliLikePython(text);
