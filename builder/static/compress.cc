@@ -90,8 +90,8 @@ absl::StatusOr<std::string> GzipWithLibdeflate(absl::string_view data) {
       libdeflate_alloc_compressor(kFastGzipLevel));
   if (compressor == nullptr) return absl::InternalError("libdeflate: cannot allocate a compressor");
   std::string out(libdeflate_gzip_compress_bound(compressor.get(), data.size()), '\0');
-  size_t n = libdeflate_gzip_compress(compressor.get(), data.data(), data.size(), out.data(),
-                                      out.size());
+  size_t n =
+      libdeflate_gzip_compress(compressor.get(), data.data(), data.size(), out.data(), out.size());
   if (n == 0) return absl::InternalError("libdeflate: gzip compression failed");
   out.resize(n);
   return out;

@@ -111,7 +111,7 @@ TEST(Compress, FastGzipMakesWhiteNoisesDecisions) {
   EXPECT_NE(*fast, *GzipLikePython(big));
   EXPECT_EQ(Gunzip(*fast), big);
   EXPECT_EQ(fast->substr(0, 4), std::string("\x1f\x8b\x08\x00", 4));  // no name, no flags
-  EXPECT_EQ(fast->substr(4, 4), std::string(4, '\0'));                  // MTIME 0
+  EXPECT_EQ(fast->substr(4, 4), std::string(4, '\0'));                // MTIME 0
 }
 
 TEST(Compress, BrotliRoundTrips) {
