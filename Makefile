@@ -11,5 +11,5 @@ bench:  ## benchmarks against peer tools, side by side (not part of `make test`)
 	bash bench/run
 
 fmt:  ## buildifier (from npm) for Starlark, clang-format for C++
-	npx --yes @bazel/buildifier -r .
+	git ls-files '*.bzl' '*BUILD*' 'WORKSPACE' | xargs npx --yes @bazel/buildifier
 	find builder tests examples bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
