@@ -98,8 +98,13 @@ class UploadSession {
     min_chunk_ = 0;
     (void)absl::SimpleAtoi(r->Header("oci-chunk-min-length"), &min_chunk_);
     absl::Status s = blob_.size > options_.chunk_threshold ? Chunked() : Monolithic();
-    // An interrupted session stays tracked: the push DELETEs it before exiting.
-    if (absl::IsCancelled(s)) return s;
+    // An interrupted session stays tracked: the push DELETEs it before exiting. A request cut
+    // short by the interrupt may surface as another error (a failed status request reads as
+    // "session lost"), so the flag itself decides.
+    const std::atomic<bool>* cancelled = client_.options().cancelled;
+    if (absl::IsCancelled(s) || (cancelled != nullptr && cancelled->load())) {
+      return absl::CancelledError("interrupted");
+    }
     client_.UntrackUpload(location_);
     if (!s.ok()) {
       if (IsRetryableStatus(s)) CancelQuietly();

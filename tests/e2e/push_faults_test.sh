@@ -92,6 +92,27 @@ tail -n 1 "$WORK/p3.err"
 grep -q "interrupted; cancelled 1 of 1 open upload session" "$WORK/p3.err" || fail "no cancellation message"
 grep -q '^DELETE /v2/test/slow/blobs/uploads/.* -> 204$' "$WORK/slow.log" || { cat "$WORK/slow.log"; fail "no DELETE of the session"; }
 if curl -sf -o /dev/null "http://127.0.0.1:$REG_PORT/v2/test/slow/manifests/v1"; then fail "tag created"; fi
+
+echo "== SIGTERM while the push asks where a failed upload stands"
+# The PATCH fails, and the status request (GET on the session) that follows is held by the
+# proxy: the interrupt cuts that request short, and the session must still be cancelled.
+start_proxy stall "PATCH:/blobs/uploads/:status:503:-1" "GET:/blobs/uploads/:stall:5:-1"
+# shellcheck disable=SC2046
+"$STOWAGE" push --repository "127.0.0.1:$PROXY_PORT/test/stall" --tag v1 --retries 30 \
+  --retry-max-time 60 --chunk-threshold 1000000 --chunk-size 1000000 $(push_args "$WORK/img3") \
+  >"$WORK/p5.out" 2>"$WORK/p5.err" &
+push_pid=$!
+for _ in $(seq 1 100); do
+  grep -q '^GET /v2/test/stall/blobs/uploads/.* -> stalled$' "$WORK/stall.log" 2>/dev/null && break
+  sleep 0.1
+done
+grep -q -- '-> stalled$' "$WORK/stall.log" || fail "the status request never came"
+kill -TERM "$push_pid"
+rc=0
+wait "$push_pid" || rc=$?
+[[ $rc != 0 ]] || fail "an interrupted push exited 0"
+tail -n 1 "$WORK/p5.err"
+grep -q "interrupted; cancelled 1 of 1 open upload session" "$WORK/p5.err" || fail "no cancellation after an interrupted status request"
 echo "== resume from the registry's Range after a dropped chunk"
 RES_PORT=$(free_port)
 python3 tests/registry/resume_registry.py "$RES_PORT" "$WORK/resume.log" 300000 &

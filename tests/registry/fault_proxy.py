@@ -9,6 +9,7 @@ Each RULE is "METHOD:PATH_SUBSTRING:ACTION[:ARG]:TIMES" (TIMES -1 = always), mat
                              registry, then cut both connections (a dropped upload);
                              only requests with a longer body match
   slow:BYTES_PER_SEC         forward the body at that rate
+  stall:SECONDS              wait that long, then forward (a request in flight for a while)
 METHOD may be '*'. Every request is logged as "METHOD PATH -> STATUS|dropped"."""
 import http.client
 import http.server
@@ -80,6 +81,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.wfile.write(body)
             self.record(code)
             return
+        if rule is not None and rule.action == "stall":
+            self.record("stalled")
+            time.sleep(float(rule.arg))
         self.forward(rule)
 
     def forward(self, rule):
