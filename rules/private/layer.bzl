@@ -119,6 +119,20 @@ def _oci_layer_impl(ctx):
     for path in ctx.attr.empty_dirs:
         entries.append({"path": path, "type": "dir"})
 
+    # Whiteouts (OCI image spec, "Representing Changes"): an empty `.wh.<name>` deletes <name>
+    # from the layers below; `.wh..wh..opq` hides everything a lower layer has in a directory.
+    if ctx.attr.whiteouts or ctx.attr.opaque_dirs:
+        empty = ctx.actions.declare_file(ctx.label.name + ".whiteout")
+        ctx.actions.write(empty, "")
+        inputs.append(empty)
+        for path in ctx.attr.whiteouts:
+            parent, _, base = _join(path).rpartition("/")
+            if not base or base.startswith(".wh."):
+                fail("whiteouts: \"%s\" does not name a path that a lower layer could hold" % path)
+            entries.append({"mode": "0644", "path": _join(parent, ".wh." + base), "source": empty.path, "type": "file"})
+        for path in ctx.attr.opaque_dirs:
+            entries.append({"mode": "0644", "path": _join(path, ".wh..wh..opq"), "source": empty.path, "type": "file"})
+
     # Per-path owners, e.g. a writable data directory owned by the app's non-root user.
     owners = {_join(path): _owner(owner) for path, owner in ctx.attr.owners.items()}
     for entry in entries:
@@ -184,6 +198,8 @@ oci_layer = rule(
         "modes": attr.string_dict(doc = "Image path -> octal mode string, e.g. {\"/app/run\": \"0755\"}."),
         "symlinks": attr.string_dict(doc = "Image path -> symlink target."),
         "empty_dirs": attr.string_list(doc = "Directories to create (mode 0755 unless in modes)."),
+        "whiteouts": attr.string_list(doc = "Image paths this layer deletes from the layers below (written as `.wh.<name>` files)."),
+        "opaque_dirs": attr.string_list(doc = "Directories whose contents in the layers below this layer hides (`.wh..wh..opq`); what this layer puts there stays."),
         "compression": attr.string(default = "gzip", values = ["gzip", "zstd", "none"]),
         "level": attr.int(default = -1, doc = "Compression level; -1 for the tool's default (gzip 3, zstd 3)."),
         "owner": attr.string(default = "0:0", doc = "\"uid:gid\" of every entry."),

@@ -93,6 +93,26 @@ TEST(OciLayerRuleTest, StripPrefixIsRelativeToThePackage) {
              {{"sub/", 'd', 0755}, {"sub/b.txt", 'f', 0644}}, 0);
 }
 
+TEST(OciLayerRuleTest, WhiteoutsAndOpaqueDirectoriesAreEmptyMarkerFiles) {
+  CheckLayer(Arg("whiteout_layer.tar"), Arg("whiteout_layer.descriptor.json"),
+             {
+                 {".wh.old.txt", 'f', 0644},
+                 {"etc/", 'd', 0755},
+                 {"etc/.wh.motd", 'f', 0644},
+                 {"var/", 'd', 0755},
+                 {"var/cache/", 'd', 0755},
+                 {"var/cache/.wh..wh..opq", 'f', 0644},
+                 {"var/cache/testdata/", 'd', 0755},
+                 {"var/cache/testdata/a.txt", 'f', 0644},
+             },
+             0);
+  auto blob = ReadFile(Arg("whiteout_layer.tar"));
+  ASSERT_TRUE(blob.ok());
+  for (const ReadEntry& e : ReadTar(*blob)) {
+    if (e.name.find(".wh.") != std::string::npos) EXPECT_EQ(e.contents, "") << e.name;
+  }
+}
+
 TEST(OciLayerRuleTest, ContentsSurviveTheRoundTrip) {
   auto blob = ReadFile(Arg("app_layer.tar"));
   ASSERT_TRUE(blob.ok());
