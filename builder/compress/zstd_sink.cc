@@ -68,6 +68,8 @@ absl::StatusOr<std::unique_ptr<ByteSink>> NewZstdSink(ByteSink* next, int level,
   rc = ZSTD_CCtx_setParameter(cctx, ZSTD_c_nbWorkers, workers);
   if (ZSTD_isError(rc))
     return ZstdError(rc, "this libzstd has no multi-threading, which stowage needs");
+  rc = ZSTD_CCtx_setParameter(cctx, ZSTD_c_jobSize, kZstdJobSize);
+  if (ZSTD_isError(rc)) return ZstdError(rc, "job size");
   return std::unique_ptr<ByteSink>(std::move(sink));
 }
 
