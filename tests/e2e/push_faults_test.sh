@@ -69,27 +69,36 @@ got=$(curl -sf -I -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
   "http://127.0.0.1:$REG_PORT/v2/test/app/manifests/v1" | tr -d '\r' | sed -n 's/^Docker-Content-Digest: //Ip')
 [[ "$got" == "$(cat "$WORK/img1/digest")" ]] || fail "tag v1 moved to $got"
 
+# interrupt_push NAME PATTERN SETTLE: pushes img3 to test/NAME through the proxy started as
+# NAME, waits for a proxy log line matching PATTERN, then SETTLE seconds, sends SIGTERM, and
+# checks that the push fails saying it cancelled its one open upload session.
+interrupt_push() {
+  local name=$1 pattern=$2 settle=$3 pid rc=0
+  # shellcheck disable=SC2046
+  "$STOWAGE" push --repository "127.0.0.1:$PROXY_PORT/test/$name" --tag v1 --retries 30 \
+    --retry-max-time 60 --chunk-threshold 1000000 --chunk-size 1000000 $(push_args "$WORK/img3") \
+    >"$WORK/$name.out" 2>"$WORK/$name.err" &
+  pid=$!
+  for _ in $(seq 1 100); do
+    grep -q -- "$pattern" "$WORK/$name.log" 2>/dev/null && break
+    sleep 0.1
+  done
+  grep -q -- "$pattern" "$WORK/$name.log" || fail "$name: the proxy never logged $pattern"
+  sleep "$settle"
+  kill -TERM "$pid"
+  wait "$pid" || rc=$?
+  [[ $rc != 0 ]] || fail "$name: an interrupted push exited 0"
+  tail -n 1 "$WORK/$name.err"
+  grep -q "interrupted; cancelled 1 of 1 open upload session" "$WORK/$name.err" ||
+    fail "$name: no cancellation message"
+}
+make_image "$WORK/img3" 31 --layer-size 3000000
+
 echo "== SIGTERM during an upload cancels the session"
 # Every PATCH fails with 503 (answered by the proxy, so the registry's session stays
 # consistent); SIGTERM arrives while the push waits to retry with its session open.
-make_image "$WORK/img3" 31 --layer-size 3000000
 start_proxy slow "PATCH:/blobs/uploads/:status:503:-1"
-# shellcheck disable=SC2046
-"$STOWAGE" push --repository "127.0.0.1:$PROXY_PORT/test/slow" --tag v1 --retries 30 \
-  --retry-max-time 60 --chunk-threshold 1000000 --chunk-size 1000000 $(push_args "$WORK/img3") \
-  >"$WORK/p3.out" 2>"$WORK/p3.err" &
-push_pid=$!
-for _ in $(seq 1 100); do
-  grep -q '^PATCH .* -> 503$' "$WORK/slow.log" 2>/dev/null && break
-  sleep 0.1
-done
-sleep 0.5
-kill -TERM "$push_pid"
-rc=0
-wait "$push_pid" || rc=$?
-[[ $rc != 0 ]] || fail "an interrupted push exited 0"
-tail -n 1 "$WORK/p3.err"
-grep -q "interrupted; cancelled 1 of 1 open upload session" "$WORK/p3.err" || fail "no cancellation message"
+interrupt_push slow '^PATCH .* -> 503$' 0.5
 grep -q '^DELETE /v2/test/slow/blobs/uploads/.* -> 204$' "$WORK/slow.log" || { cat "$WORK/slow.log"; fail "no DELETE of the session"; }
 if curl -sf -o /dev/null "http://127.0.0.1:$REG_PORT/v2/test/slow/manifests/v1"; then fail "tag created"; fi
 
@@ -97,22 +106,8 @@ echo "== SIGTERM while the push asks where a failed upload stands"
 # The PATCH fails, and the status request (GET on the session) that follows is held by the
 # proxy: the interrupt cuts that request short, and the session must still be cancelled.
 start_proxy stall "PATCH:/blobs/uploads/:status:503:-1" "GET:/blobs/uploads/:stall:5:-1"
-# shellcheck disable=SC2046
-"$STOWAGE" push --repository "127.0.0.1:$PROXY_PORT/test/stall" --tag v1 --retries 30 \
-  --retry-max-time 60 --chunk-threshold 1000000 --chunk-size 1000000 $(push_args "$WORK/img3") \
-  >"$WORK/p5.out" 2>"$WORK/p5.err" &
-push_pid=$!
-for _ in $(seq 1 100); do
-  grep -q '^GET /v2/test/stall/blobs/uploads/.* -> stalled$' "$WORK/stall.log" 2>/dev/null && break
-  sleep 0.1
-done
-grep -q -- '-> stalled$' "$WORK/stall.log" || fail "the status request never came"
-kill -TERM "$push_pid"
-rc=0
-wait "$push_pid" || rc=$?
-[[ $rc != 0 ]] || fail "an interrupted push exited 0"
-tail -n 1 "$WORK/p5.err"
-grep -q "interrupted; cancelled 1 of 1 open upload session" "$WORK/p5.err" || fail "no cancellation after an interrupted status request"
+interrupt_push stall '^GET /v2/test/stall/blobs/uploads/.* -> stalled$' 0
+
 echo "== resume from the registry's Range after a dropped chunk"
 RES_PORT=$(free_port)
 python3 tests/registry/resume_registry.py "$RES_PORT" "$WORK/resume.log" 300000 &
