@@ -7,6 +7,7 @@
 #include "absl/time/time.h"
 #include "builder/common/json_file.h"
 #include "builder/common/status_macros.h"
+#include "builder/common/workspace_status.h"
 #include "builder/digest/sha256.h"
 
 namespace stowage {
@@ -59,33 +60,12 @@ std::optional<std::string> NonEmpty(std::string s) {
   return s;
 }
 
-// "{KEY}" placeholders replaced by workspace status values (stamped builds only).
-std::string Stamp(const std::string& value, const std::map<std::string, std::string>& status) {
-  if (status.empty() || value.find('{') == std::string::npos) return value;
-  std::vector<std::pair<std::string, std::string>> replacements;
-  for (const auto& [key, v] : status) replacements.emplace_back("{" + key + "}", v);
-  return absl::StrReplaceAll(value, replacements);
-}
-
 const std::string* Find(const std::map<std::string, std::string>& m, const std::string& key) {
   auto it = m.find(key);
   return it == m.end() ? nullptr : &it->second;
 }
 
 }  // namespace
-
-std::map<std::string, std::string> ParseWorkspaceStatus(const std::string& text) {
-  std::map<std::string, std::string> out;
-  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
-    size_t space = line.find(' ');
-    if (space == absl::string_view::npos) {
-      out[std::string(line)] = "";
-    } else {
-      out[std::string(line.substr(0, space))] = std::string(line.substr(space + 1));
-    }
-  }
-  return out;
-}
 
 absl::StatusOr<nlohmann::json> BuildHealthcheck(const nlohmann::json& spec) {
   if (!spec.is_object()) return SpecError("healthcheck is not a dict");
@@ -177,7 +157,7 @@ absl::StatusOr<ImageSpec> ParseImageSpec(const nlohmann::json& spec,
   ASSIGN_OR_RETURN(o.exposed_ports, SpecStrings(spec, "exposed_ports"));
   ASSIGN_OR_RETURN(o.volumes, SpecStrings(spec, "volumes"));
   ASSIGN_OR_RETURN(o.labels, SpecDict(spec, "labels"));
-  for (auto& [key, value] : o.labels) value = Stamp(value, status);
+  for (auto& [key, value] : o.labels) value = StampText(value, status);
   ASSIGN_OR_RETURN(std::string stop_signal, SpecString(spec, "stop_signal"));
   o.stop_signal = NonEmpty(stop_signal);
   ASSIGN_OR_RETURN(o.os, SpecString(spec, "os"));
@@ -197,7 +177,7 @@ absl::StatusOr<ImageSpec> ParseImageSpec(const nlohmann::json& spec,
   o.created = FormatRfc3339(created);
 
   ASSIGN_OR_RETURN(out.inputs.annotations, SpecDict(spec, "annotations"));
-  for (auto& [key, value] : out.inputs.annotations) value = Stamp(value, status);
+  for (auto& [key, value] : out.inputs.annotations) value = StampText(value, status);
   out.inputs.annotations.emplace(kCreated, o.created);
   if (const std::string* commit = Find(status, "STABLE_GIT_COMMIT")) {
     out.inputs.annotations.emplace(kRevision, *commit);

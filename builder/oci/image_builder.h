@@ -44,9 +44,6 @@ absl::StatusOr<ImageSpec> ParseImageSpec(const nlohmann::json& spec,
                                          const std::map<std::string, std::string>& status,
                                          int64_t source_date_epoch);
 
-// Parses Bazel's stable-status / volatile-status text: "KEY value" per line.
-std::map<std::string, std::string> ParseWorkspaceStatus(const std::string& text);
-
 // Builds the Docker-shaped healthcheck from the rule's fields: test (list), interval, timeout,
 // start_period, start_interval (durations such as "30s") and retries.
 absl::StatusOr<nlohmann::json> BuildHealthcheck(const nlohmann::json& spec);

@@ -10,6 +10,7 @@
 #include "builder/common/files.h"
 #include "builder/common/json_file.h"
 #include "builder/common/status_macros.h"
+#include "builder/common/workspace_status.h"
 #include "builder/oci/image_builder.h"
 
 namespace stowage {
@@ -36,12 +37,8 @@ absl::Status ImageMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(std::string manifest_out, flags.Require("manifest-out"));
   ASSIGN_OR_RETURN(std::string descriptor_out, flags.Require("descriptor-out"));
 
-  std::map<std::string, std::string> status;
-  for (const char* flag : {"stable-status", "volatile-status"}) {
-    if (flags.Get(flag).empty()) continue;
-    ASSIGN_OR_RETURN(std::string text, ReadFile(flags.Get(flag)));
-    for (auto& [k, v] : ParseWorkspaceStatus(text)) status[k] = v;
-  }
+  ASSIGN_OR_RETURN(auto status,
+                   ReadWorkspaceStatus({flags.Get("stable-status"), flags.Get("volatile-status")}));
   ASSIGN_OR_RETURN(int64_t epoch, SourceDateEpoch());
   ASSIGN_OR_RETURN(nlohmann::json spec_json, ReadJsonFile(spec_path));
   ASSIGN_OR_RETURN(ImageSpec spec, ParseImageSpec(spec_json, status, epoch));

@@ -11,6 +11,7 @@
 #include "builder/cli/command.h"
 #include "builder/common/files.h"
 #include "builder/common/status_macros.h"
+#include "builder/common/workspace_status.h"
 #include "builder/registry/client_flags.h"
 #include "builder/registry/push.h"
 
@@ -20,6 +21,7 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: stowage push --repository HOST[:PORT]/NAME [--tag T]... [--tags-file F]\n"
+    "         [--stable-status F] [--volatile-status F]   ({KEY} in tags from workspace status)\n"
     "         (--manifest F --config F [--layer DESCRIPTOR=BLOB]... | --spec F [--spec-base DIR])\n"
     "         [--jobs N] [--insecure] [--ca-cert F] [--retries N] [--retry-max-time SECONDS]\n"
     "         [--chunk-threshold BYTES] [--chunk-size BYTES] [--verbose]";
@@ -36,6 +38,23 @@ absl::StatusOr<std::vector<std::string>> ReadTags(const Flags& flags) {
       }
     }
   }
+  // Stamped tags: "{STABLE_GIT_COMMIT}" and the like, from Bazel's workspace status files.
+  ASSIGN_OR_RETURN(auto status,
+                   ReadWorkspaceStatus({flags.Get("stable-status"), flags.Get("volatile-status")}));
+  for (std::string& t : tags) {
+    std::string stamped = StampText(t, status);
+    size_t open = stamped.find('{');
+    if (open != std::string::npos) {
+      size_t close = stamped.find('}', open);
+      std::string key =
+          stamped.substr(open + 1, close == std::string::npos ? close : close - open - 1);
+      return absl::InvalidArgumentError(absl::StrCat(
+          "tag \"", t, "\" names {", key, "}, which ",
+          status.empty() ? "needs stamping (oci_push stamp = True, or --stable-status)"
+                         : "the workspace status does not have (see --workspace_status_command)"));
+    }
+    t = std::move(stamped);
+  }
   std::vector<std::string> unique;
   for (const std::string& t : tags) {
     RETURN_IF_ERROR(ValidateTag(t));
@@ -47,9 +66,10 @@ absl::StatusOr<std::vector<std::string>> ReadTags(const Flags& flags) {
 absl::Status PushMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(
       Flags flags,
-      Flags::Parse(args, {"manifest", "config", "layer", "spec", "spec-base", "repository", "tag",
-                          "tags-file", "jobs", "insecure!", "ca-cert", "verbose!", "retries",
-                          "retry-max-time", "chunk-threshold", "chunk-size"}));
+      Flags::Parse(args,
+                   {"manifest", "config", "layer", "spec", "spec-base", "repository", "tag",
+                    "tags-file", "stable-status", "volatile-status", "jobs", "insecure!", "ca-cert",
+                    "verbose!", "retries", "retry-max-time", "chunk-threshold", "chunk-size"}));
   if (!flags.positional().empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("unexpected argument \"", flags.positional()[0], "\"\n", kUsage));

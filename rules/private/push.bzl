@@ -44,6 +44,8 @@ if [[ $user_tags == 0 ]]; then
   tags_file={tags_file}
   [[ -n "$tags_file" ]] && args+=(--tags-file "$root/$tags_file")
 fi
+# stamp = True: {{KEY}} in tags comes from Bazel's workspace status of the last build.
+{status_args}
 # Relative paths the user passes (--ca-cert, --tags-file) are relative to where bazel ran.
 cd "${{BUILD_WORKING_DIRECTORY:-.}}"
 exec "$root/{stowage}" push --spec "$root/{spec}" --spec-base "$root" ${{args[@]+"${{args[@]}}"}} "$@"
@@ -69,6 +71,14 @@ def _oci_push_impl(ctx):
     if tags_file:
         files.append(tags_file)
 
+    # Stamping: the status files are data of the launcher; `{KEY}` in tags expands at run time
+    # from the status of the build that made the launcher (`bazel run --stamp`).
+    status_args = []
+    if ctx.attr.stamp:
+        for flag, f in (("stable-status", ctx.info_file), ("volatile-status", ctx.version_file)):
+            files.append(f)
+            status_args.append('args+=(--%s "$root/"%s)' % (flag, _shell_quote(f.short_path)))
+
     stowage = ctx.executable._stowage
     launcher = ctx.actions.declare_file(ctx.label.name + ".sh")
     ctx.actions.write(
@@ -79,6 +89,7 @@ def _oci_push_impl(ctx):
             repository = _shell_quote(ctx.expand_make_variables("repository", ctx.attr.repository, {})),
             tags = " ".join([_shell_quote(t) for t in ctx.attr.remote_tags]),
             tags_file = _shell_quote(tags_file.short_path if tags_file else ""),
+            status_args = "\n".join(status_args),
             stowage = stowage.short_path,
             spec = spec_file.short_path,
         ),
@@ -113,6 +124,7 @@ oci_push = rule(
             allow_single_file = True,
             doc = "A file with more tags (one per line), e.g. written by a stamping genrule.",
         ),
+        "stamp": attr.bool(doc = "Expand {KEY} in tags from workspace status, e.g. remote_tags = [\"{STABLE_GIT_COMMIT}\"] with --workspace_status_command."),
         "_stowage": attr.label(
             default = Label("//builder:stowage"),
             executable = True,

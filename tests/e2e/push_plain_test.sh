@@ -100,6 +100,19 @@ grep -q "tags moved: fixture,from-file;" "$WORK/b1.out" || fail "default tags (r
 bazel run //tests/registry:push_fixture -- --repository "127.0.0.1:$PORT/test/bazel" --tag override \
   >"$WORK/b2.out" 2>"$WORK/b2.err" || { cat "$WORK/b2.err"; fail "bazel run with --tag"; }
 grep -q "tags moved: override; unchanged: none" "$WORK/b2.out" || fail "--tag did not replace the default tags"
+echo "== oci_push with stamp = True: {KEY} in tags from the workspace status"
+printf '#!/bin/sh\necho STABLE_TEST_REVISION 0a1b2c3\n' >"$WORK/status.sh" && chmod +x "$WORK/status.sh"
+bazel run --stamp --workspace_status_command="$WORK/status.sh" //tests/registry:push_fixture_stamped \
+  -- --repository "127.0.0.1:$PORT/test/stamped" >"$WORK/b3.out" 2>"$WORK/b3.err" ||
+  { cat "$WORK/b3.err"; fail "bazel run push_fixture_stamped"; }
+grep -q "tags moved: rev-0a1b2c3,latest;" "$WORK/b3.out" || { cat "$WORK/b3.out"; fail "stamped tag"; }
+curl -sf -o /dev/null -H "Accept: application/vnd.oci.image.manifest.v1+json" \
+  "http://127.0.0.1:$PORT/v2/test/stamped/manifests/rev-0a1b2c3" || fail "the stamped tag is not in the registry"
+# The same tags without stamping information: one clear line, nothing pushed under a raw "{".
+if "$STOWAGE" push --repository "127.0.0.1:$PORT/test/stamped" --tag 'rev-{STABLE_TEST_REVISION}' \
+  --manifest tests/registry/testdata/manifest.json --config tests/registry/testdata/config.json \
+  >"$WORK/b4.out" 2>"$WORK/b4.err"; then fail "an unstamped {KEY} tag was accepted"; fi
+grep -q 'names {STABLE_TEST_REVISION}, which needs stamping' "$WORK/b4.err" || { cat "$WORK/b4.err"; fail "unstamped tag error"; }
 echo "== an index (two images) from a --spec file"
 make_image "$WORK/amd" 41 --layer-size 50000
 make_image "$WORK/arm" 41,42 --layer-size 50000

@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "builder/common/json_file.h"
+#include "builder/common/workspace_status.h"
 #include "builder/digest/sha256.h"
 #include "builder/oci/env.h"
 #include "builder/oci/image_builder.h"
