@@ -64,7 +64,8 @@ absl::StatusOr<Flags> Flags::Parse(const std::vector<std::string>& args,
       continue;
     }
     if (!has_value) {
-      if (i + 1 >= args.size()) return absl::InvalidArgumentError("flag --" + name + " needs a value");
+      if (i + 1 >= args.size())
+        return absl::InvalidArgumentError("flag --" + name + " needs a value");
       value = args[++i];
     }
     flags.values_[name].push_back(value);
@@ -102,7 +103,8 @@ absl::StatusOr<long long> Flags::GetInt(const std::string& name, long long fallb
   long long v;
   std::string s = Get(name);
   if (!absl::SimpleAtoi(s, &v)) {
-    return absl::InvalidArgumentError(absl::StrCat("flag --", name, " wants an integer, got \"", s, "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("flag --", name, " wants an integer, got \"", s, "\""));
   }
   return v;
 }

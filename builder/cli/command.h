@@ -56,8 +56,8 @@ int RunMain(int argc, char** argv);
 
 }  // namespace stowage
 
-#define STOWAGE_REGISTER_COMMAND(name, summary, fn)                          \
-  static const bool STOWAGE_CONCAT_CMD(stowage_registered_, __LINE__) =      \
+#define STOWAGE_REGISTER_COMMAND(name, summary, fn)                     \
+  static const bool STOWAGE_CONCAT_CMD(stowage_registered_, __LINE__) = \
       ::stowage::RegisterCommand(::stowage::Command{name, summary, fn})
 #define STOWAGE_CONCAT_CMD_INNER(a, b) a##b
 #define STOWAGE_CONCAT_CMD(a, b) STOWAGE_CONCAT_CMD_INNER(a, b)

@@ -10,7 +10,8 @@ namespace {
 
 absl::Status DigestMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, {}));
-  if (flags.positional().empty()) return absl::InvalidArgumentError("usage: stowage digest FILE...");
+  if (flags.positional().empty())
+    return absl::InvalidArgumentError("usage: stowage digest FILE...");
   for (const std::string& path : flags.positional()) {
     ASSIGN_OR_RETURN(std::string digest, Sha256OfFile(path));
     std::printf("%s  %s\n", digest.c_str(), path.c_str());

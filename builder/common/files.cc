@@ -38,9 +38,7 @@ AtomicFile::AtomicFile(std::string path, std::string temp_path, FILE* file)
     : path_(std::move(path)), temp_path_(std::move(temp_path)), file_(file) {}
 
 AtomicFile::AtomicFile(AtomicFile&& other) noexcept
-    : path_(std::move(other.path_)),
-      temp_path_(std::move(other.temp_path_)),
-      file_(other.file_) {
+    : path_(std::move(other.path_)), temp_path_(std::move(other.temp_path_)), file_(other.file_) {
   other.file_ = nullptr;
   other.temp_path_.clear();
 }

@@ -29,7 +29,8 @@ absl::Status WriteJsonFileAtomically(const std::string& path, const nlohmann::js
   try {
     text = CanonicalJson(value);
   } catch (const nlohmann::json::exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot encode JSON for ", path, ": ", e.what()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot encode JSON for ", path, ": ", e.what()));
   }
   return WriteFileAtomically(path, text);
 }

@@ -9,9 +9,9 @@
 #define STOWAGE_CONCAT(a, b) STOWAGE_CONCAT_INNER(a, b)
 
 // Returns the status from the enclosing function when `expr` is not OK.
-#define RETURN_IF_ERROR(expr)                    \
-  do {                                           \
-    ::absl::Status stowage_status_ = (expr);     \
+#define RETURN_IF_ERROR(expr)                          \
+  do {                                                 \
+    ::absl::Status stowage_status_ = (expr);           \
     if (!stowage_status_.ok()) return stowage_status_; \
   } while (0)
 

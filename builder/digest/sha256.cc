@@ -57,20 +57,24 @@ absl::StatusOr<std::string> Sha256OfFile(const std::string& path) {
 absl::Status ValidateDigest(absl::string_view digest) {
   size_t colon = digest.find(':');
   if (colon == absl::string_view::npos || colon == 0) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid digest \"", digest, "\": want algorithm:hex"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid digest \"", digest, "\": want algorithm:hex"));
   }
   absl::string_view alg = digest.substr(0, colon);
   absl::string_view hex = digest.substr(colon + 1);
   if (alg != "sha256") {
-    return absl::InvalidArgumentError(absl::StrCat("unsupported digest algorithm \"", alg, "\" in ", digest));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unsupported digest algorithm \"", alg, "\" in ", digest));
   }
   if (hex.size() != 64) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid digest \"", digest, "\": sha256 needs 64 hex digits"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid digest \"", digest, "\": sha256 needs 64 hex digits"));
   }
   for (char c : hex) {
     bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
     if (!ok) {
-      return absl::InvalidArgumentError(absl::StrCat("invalid digest \"", digest, "\": only lowercase hex is allowed"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("invalid digest \"", digest, "\": only lowercase hex is allowed"));
     }
   }
   return absl::OkStatus();

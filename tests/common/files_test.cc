@@ -11,7 +11,8 @@ namespace stowage {
 namespace {
 
 std::string TempDir() {
-  std::string templ = std::string(getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp") + "/filesXXXXXX";
+  std::string templ =
+      std::string(getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp") + "/filesXXXXXX";
   return mkdtemp(templ.data());
 }
 

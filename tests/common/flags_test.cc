@@ -1,12 +1,12 @@
 #include "builder/cli/command.h"
-
 #include "gtest/gtest.h"
 
 namespace stowage {
 namespace {
 
 TEST(FlagsTest, ParsesForms) {
-  auto flags = Flags::Parse({"--a=1", "--b", "2", "--v", "pos", "--b=3", "--", "--x"}, {"a", "b", "v!"});
+  auto flags =
+      Flags::Parse({"--a=1", "--b", "2", "--v", "pos", "--b=3", "--", "--x"}, {"a", "b", "v!"});
   ASSERT_TRUE(flags.ok()) << flags.status();
   EXPECT_EQ(flags->Get("a"), "1");
   EXPECT_EQ(flags->Get("b"), "3");

@@ -6,9 +6,11 @@ namespace stowage {
 namespace {
 
 TEST(Sha256Test, KnownVectors) {
-  EXPECT_EQ(Sha256Digest(""), "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(Sha256Digest(""),
+            "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   // The OCI empty descriptor's digest, from the image spec.
-  EXPECT_EQ(Sha256Digest("{}"), "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
+  EXPECT_EQ(Sha256Digest("{}"),
+            "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
 }
 
 TEST(Sha256Test, IncrementalEqualsOneShot) {

@@ -317,7 +317,8 @@ TEST_F(BadInputTest, UnreadableSource) {
   dir_.WriteFile("secret", "x", 0000);
   // Root reads any file whatever its mode; /proc/self/mem is a regular file whose read fails.
   if (geteuid() == 0) source = "/proc/self/mem";
-  ExpectFailure({{"entries", {{{"type", "file"}, {"source", source}, {"path", "x"}}}}}, "cannot read");
+  ExpectFailure({{"entries", {{{"type", "file"}, {"source", source}, {"path", "x"}}}}},
+                "cannot read");
 }
 
 TEST_F(BadInputTest, NotARegularFile) {
