@@ -3,7 +3,8 @@
 #  1. build the example's OCI layout in this tree, and again in a copy at another path with a
 #     different umask, touched source mtimes, other TZ/LANG in every action, one compression
 #     thread instead of all, its own Bazel output base and no disk cache: every blob and the
-#     manifest digest must be identical; on a difference, name the blob, the layer and the file;
+#     manifest digest must be identical; on a difference, name the blob, the layer and the file
+#     (scripts/lib/explain_diff.py, checked first on the example image against its canary);
 #  2. that second build filled a remote cache (Debian's nginx with WebDAV PUT); a third clean
 #     copy builds the same targets and must execute none of our actions (all remote cache hits,
 #     read from Bazel's execution log);
@@ -37,24 +38,8 @@ collect() {  # collect WORKSPACE OUTPUT_BASE TARGET DEST: copy the target's outp
   chmod -R u+w "$4"
 }
 
-explain_difference() {  # explain_difference DIR_A DIR_B: which blob differs, and which file in it
-  local a=$1 b=$2 f
-  for f in $(cd "$a" && find . -type f | sort); do
-    if ! cmp -s "$a/$f" "$b/$f"; then
-      echo "DIFFERENT: $f"
-      if gzip -t "$a/$f" 2>/dev/null || zstd -t "$a/$f" 2>/dev/null; then
-        mkdir -p "$work/x/a" "$work/x/b"
-        tar -C "$work/x/a" -xf "$a/$f" 2>/dev/null || true
-        tar -C "$work/x/b" -xf "$b/$f" 2>/dev/null || true
-        diff <(tar -tvf "$a/$f" 2>/dev/null) <(tar -tvf "$b/$f" 2>/dev/null) | head -20 || true
-        diff -rq "$work/x/a" "$work/x/b" | head -20 || true
-        command -v diffoscope >/dev/null && diffoscope "$a/$f" "$b/$f" | head -60 || true
-        rm -rf "$work/x"
-      else
-        diff <(cat "$a/$f"; echo) <(cat "$b/$f"; echo) | head -20 || true
-      fi
-    fi
-  done
+explain_difference() {  # explain_difference DIR_A DIR_B BAZEL_BIN_A BAZEL_BIN_B
+  /usr/bin/python3 "$ROOT/scripts/lib/explain_diff.py" "$1" "$2" --names-a "$3" --names-b "$4" || true
 }
 
 echo "== build 1: this tree"
@@ -64,6 +49,15 @@ for t in "${TARGETS[@]}"; do
   name=$(tr '/:' '__' <<<"${t#//}")
   collect "$ROOT" "$ob1" "$t" "$work/one/$name"
 done
+
+# The explainer must name the layer and the file when images differ: the example's image and
+# its canary differ in exactly the app layer's base.html (and the config).
+explain_difference "$work/one/examples_bookstore_layout" "$work/one/examples_bookstore_canary_layout" \
+  "$ROOT/bazel-bin" "$ROOT/bazel-bin" >"$work/explain-self.txt"
+grep -q 'layer 3 differs: .*(//examples/bookstore:app_layer).*(//examples/bookstore:canary_app_layer)' "$work/explain-self.txt" &&
+  grep -q 'file app/templates/base.html: sha256' "$work/explain-self.txt" ||
+  { cat "$work/explain-self.txt"; echo "FAIL: the difference explainer did not name the layer and file"; exit 1; }
+echo "   difference explainer checked on image vs canary: names $(grep -c 'differs' "$work/explain-self.txt") differing blobs, the layer target and the file"
 
 echo "== nginx remote cache on loopback"
 start_nginx_cache "$work/nginx"
@@ -105,7 +99,7 @@ for t in "${TARGETS[@]}"; do
     echo "   $t identical: $(find "$d2" -type f | wc -l) files; manifest $digest"
   else
     echo "   $name DIFFERS between the two builds:"
-    explain_difference "$work/one/$name" "$d2"
+    explain_difference "$work/one/$name" "$d2" "$ROOT/bazel-bin" "$two/bazel-bin"
     status=1
   fi
 done
