@@ -42,7 +42,15 @@ constexpr absl::Duration kHelperTimeout = absl::Seconds(60);
 
 absl::StatusOr<DockerConfig> DockerConfig::Parse(const std::string& text,
                                                  const std::string& where) {
-  ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(text, where));
+  // Not ParseJson: the parser's message quotes the text it stopped at, which here may be a
+  // password or token. Only the byte offset is reported.
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ": not valid JSON (byte ", e.byte, "; contents not shown)"));
+  }
   if (!j.is_object()) return absl::InvalidArgumentError(where + ": not a JSON object");
   DockerConfig config;
   config.path = where;
@@ -72,6 +80,11 @@ absl::StatusOr<DockerConfig> DockerConfig::Parse(const std::string& text,
 }
 
 absl::StatusOr<DockerConfig> DockerConfig::Load() {
+  // CI systems (GitLab's runner, buildah, kaniko set-ups) hand the whole config.json over in
+  // DOCKER_AUTH_CONFIG; when it is set it is the configuration, and no file is read.
+  if (const char* env = std::getenv("DOCKER_AUTH_CONFIG"); env != nullptr && *env != '\0') {
+    return Parse(env, "$DOCKER_AUTH_CONFIG");
+  }
   std::string dir;
   if (const char* d = std::getenv("DOCKER_CONFIG"); d != nullptr && *d != '\0') {
     dir = d;

@@ -1,6 +1,6 @@
-// Registry credentials the way docker finds them: $DOCKER_CONFIG/config.json (or
-// ~/.docker/config.json) with `auths`, `credHelpers` and `credsStore`, and the
-// docker-credential-<name> helper protocol.
+// Registry credentials the way docker finds them: $DOCKER_AUTH_CONFIG, or
+// $DOCKER_CONFIG/config.json (or ~/.docker/config.json), with `auths`, `credHelpers` and
+// `credsStore`, and the docker-credential-<name> helper protocol.
 #ifndef STOWAGE_BUILDER_REGISTRY_CREDENTIALS_H_
 #define STOWAGE_BUILDER_REGISTRY_CREDENTIALS_H_
 
@@ -34,8 +34,9 @@ struct DockerConfig {
 
   // Parses config.json text; `where` names it in errors.
   static absl::StatusOr<DockerConfig> Parse(const std::string& text, const std::string& where);
+  // $DOCKER_AUTH_CONFIG (config.json contents, as CI systems pass them) when set, else
   // $DOCKER_CONFIG/config.json, else $HOME/.docker/config.json; a missing file is an empty
-  // config (anonymous access), a malformed one is an error.
+  // config (anonymous access), a malformed one is an error that never quotes the text.
   static absl::StatusOr<DockerConfig> Load();
 };
 

@@ -52,6 +52,36 @@ TEST(CredentialsTest, BadAuthIsAnError) {
   EXPECT_FALSE(DockerConfig::Parse(R"({"credHelpers":{"h":1}})", "x").ok());
 }
 
+TEST(CredentialsTest, DockerAuthConfigWinsOverTheConfigFile) {
+  std::string dir = ::testing::TempDir() + "/docker_auth_config";
+  mkdir(dir.c_str(), 0700);
+  ASSERT_TRUE(
+      WriteFileAtomically(dir + "/config.json", R"({"auths":{"file.example":{"auth":"dTpw"}}})")
+          .ok());
+  setenv("DOCKER_CONFIG", dir.c_str(), 1);
+  setenv("DOCKER_AUTH_CONFIG", R"({"auths":{"env.example":{"auth":"ZW52OnNlY3JldA=="}}})", 1);
+  auto config = DockerConfig::Load();
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->path, "$DOCKER_AUTH_CONFIG");
+  auto c = ResolveCredentials(*config, "env.example", NeverCalled());
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->username, "env");
+  EXPECT_EQ(c->password, "secret");
+  EXPECT_TRUE(ResolveCredentials(*config, "file.example", NeverCalled())->anonymous());
+  // Malformed: the error names the variable and the offset, never the text (it holds secrets).
+  setenv("DOCKER_AUTH_CONFIG", R"({"auths":{"h":{"password":"hunter2-secret" oops}}})", 1);
+  config = DockerConfig::Load();
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("$DOCKER_AUTH_CONFIG"), std::string::npos);
+  EXPECT_EQ(config.status().message().find("hunter2"), std::string::npos) << config.status();
+  EXPECT_EQ(config.status().message().find("oops"), std::string::npos) << config.status();
+  unsetenv("DOCKER_AUTH_CONFIG");
+  config = DockerConfig::Load();  // back to the file
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(ResolveCredentials(*config, "file.example", NeverCalled())->username, "u");
+  unsetenv("DOCKER_CONFIG");
+}
+
 TEST(CredentialsTest, CredHelpersBeforeCredsStore) {
   auto config = MustParse(
       R"({"credsStore":"store","credHelpers":{"reg.example":"special"},"auths":{"reg.example":{}}})");
