@@ -15,7 +15,11 @@ bazel build -c opt //builder:stowage >/dev/null 2>&1 || { echo "bazel build fail
 # (perf: ext4's inode allocator), which measures the disk's history, not the tools. Set
 # STATIC_BENCH_DIR=/tmp (or any directory) to measure on a disk instead.
 bench_dir=${STATIC_BENCH_DIR:-/dev/shm}
-[[ -d "$bench_dir" && -w "$bench_dir" ]] || bench_dir=${TMPDIR:-/tmp}
+# Fall back to $TMPDIR when the directory is missing or too small (a container's 64 MB /dev/shm).
+if [[ ! -d "$bench_dir" || ! -w "$bench_dir" ]] ||
+  (($(df --output=avail -k "$bench_dir" | tail -1) < 512 * 1024)); then
+  bench_dir=${TMPDIR:-/tmp}
+fi
 tmp=$(mktemp -d "$bench_dir/static-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 cp bazel-bin/builder/stowage "$tmp/stowage"
