@@ -12,6 +12,7 @@
 # /dev/null for both. Prints a table and writes it to bench/results/server.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/django_site.sh
 
 DURATION=${1:-10}
 PY=/usr/bin/python3
@@ -43,22 +44,7 @@ BIN="$(bazel info -c opt bazel-bin 2>/dev/null)/examples/bookstore/bookstore"
 
 echo "collecting static files with Django + WhiteNoise..."
 DJ="$TMP/django"
-mkdir -p "$DJ"
-cat >"$DJ/settings.py" <<'EOF'
-import os
-SECRET_KEY = "bench-only-" + "k" * 50
-DEBUG = False
-ALLOWED_HOSTS = ["*"]
-INSTALLED_APPS = ["django.contrib.staticfiles"]
-MIDDLEWARE = ["whitenoise.middleware.WhiteNoiseMiddleware"]
-ROOT_URLCONF = "urls"
-STATIC_URL = "/static/"
-STATIC_ROOT = os.environ["STATIC_ROOT"]
-STATICFILES_DIRS = [os.environ["STATIC_SRC"]]
-STATICFILES_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
-EOF
-echo "urlpatterns = []" >"$DJ/urls.py"
-printf 'from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n' >"$DJ/django_wsgi.py"
+write_django_site "$DJ"
 # The lighter variant: WhiteNoise wrapping a bare WSGI app, no Django at all.
 cat >"$DJ/whitenoise_wsgi.py" <<'EOF'
 import json, os
@@ -85,7 +71,7 @@ env -i PATH="$PATH" SECRET_KEY="bench-only-$(printf 'k%.0s' $(seq 1 50))" BOOKST
 PIDS+=($!)
 P2=$(free_port)
 (cd "$DJ" && DJANGO_SETTINGS_MODULE=settings exec /usr/bin/gunicorn -w 2 -b "127.0.0.1:$P2" \
-  django_wsgi:application) >/dev/null 2>"$TMP/gunicorn-django.err" &
+  wsgi:application) >/dev/null 2>"$TMP/gunicorn-django.err" &
 PIDS+=($!)
 P3=$(free_port)
 (cd "$DJ" && exec /usr/bin/gunicorn -w 2 -b "127.0.0.1:$P3" whitenoise_wsgi:application) \

@@ -10,6 +10,7 @@
 #     through a DATABASE_URL with a percent-encoded password.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/lib/django_site.sh
 
 PY=/usr/bin/python3  # Debian's Python, which has Django, WhiteNoise and brotli
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/bookstore-e2e.XXXXXX")
@@ -83,22 +84,7 @@ TEMPLATES="$PWD/examples/bookstore/templates"
 
 log "collectstatic (Django + WhiteNoise CompressedManifestStaticFilesStorage)"
 DJ="$TMP/django"
-mkdir -p "$DJ"
-cat >"$DJ/settings.py" <<'EOF'
-import os
-SECRET_KEY = "e2e-only-" + "k" * 50
-DEBUG = False
-ALLOWED_HOSTS = ["*"]
-INSTALLED_APPS = ["django.contrib.staticfiles"]
-MIDDLEWARE = ["whitenoise.middleware.WhiteNoiseMiddleware"]
-ROOT_URLCONF = "urls"
-STATIC_URL = "/static/"
-STATIC_ROOT = os.environ["STATIC_ROOT"]
-STATICFILES_DIRS = [os.environ["STATIC_SRC"]]
-STATICFILES_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
-EOF
-echo "urlpatterns = []" >"$DJ/urls.py"
-printf 'from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n' >"$DJ/wsgi.py"
+write_django_site "$DJ"
 ROOT="$TMP/staticfiles"
 export STATIC_ROOT="$ROOT" STATIC_SRC="$PWD/examples/bookstore/static"
 PYTHONPATH="$DJ" DJANGO_SETTINGS_MODULE=settings "$PY" -m django collectstatic --noinput >"$TMP/collect.log" 2>&1 ||
