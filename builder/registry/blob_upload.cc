@@ -101,8 +101,7 @@ class UploadSession {
     // An interrupted session stays tracked: the push DELETEs it before exiting. A request cut
     // short by the interrupt may surface as another error (a failed status request reads as
     // "session lost"), so the flag itself decides.
-    const std::atomic<bool>* cancelled = client_.options().cancelled;
-    if (absl::IsCancelled(s) || (cancelled != nullptr && cancelled->load())) {
+    if (absl::IsCancelled(s) || client_.interrupted()) {
       return absl::CancelledError("interrupted");
     }
     client_.UntrackUpload(location_);

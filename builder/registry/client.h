@@ -64,6 +64,8 @@ class RegistryClient {
 
   const std::string& host() const { return host_; }
   const ClientOptions& options() const { return options_; }
+  // True once the interrupt flag (SIGINT/SIGTERM) is set.
+  bool interrupted() const { return options_.cancelled != nullptr && options_.cancelled->load(); }
   RequestCounts request_counts() const;
   int tokens_fetched() const { return auth_.tokens_fetched(); }
 

@@ -26,10 +26,6 @@ absl::StatusOr<bool> EnsureManifest(RegistryClient& client, const std::string& n
   return true;
 }
 
-bool Interrupted(const RegistryClient& client) {
-  return client.options().cancelled != nullptr && client.options().cancelled->load();
-}
-
 }  // namespace
 
 absl::Status PutManifest(RegistryClient& client, const std::string& name,
@@ -105,7 +101,7 @@ absl::StatusOr<PushReport> Push(RegistryClient& client, const PushPlan& plan,
   progress.Stop();
 
   auto finish = [&](absl::Status s) -> absl::Status {
-    if (Interrupted(client)) {
+    if (client.interrupted()) {
       int attempted = 0;
       int confirmed = client.CancelOpenUploads(&attempted);
       return absl::CancelledError(absl::StrCat("interrupted; cancelled ", confirmed, " of ",
@@ -119,7 +115,7 @@ absl::StatusOr<PushReport> Push(RegistryClient& client, const PushPlan& plan,
         absl::Status(first_error.code(),
                      absl::StrCat(first_error.message(), "; no manifest or tag was pushed")));
   }
-  if (Interrupted(client)) return finish(absl::OkStatus());
+  if (client.interrupted()) return finish(absl::OkStatus());
 
   // Every blob is confirmed present (HEAD 200, mount 201 or upload 201): the manifests.
   for (const ManifestBlob& m : plan.manifests) {

@@ -113,28 +113,7 @@ echo "== build 3: a clean copy with the remote cache must run none of our action
     --execution_log_json_file="$work/exec3.json" "${TARGETS[@]}" >"$work/build3.log" 2>&1
 ) || { tail -30 "$work/build3.log"; exit 1; }
 grep -E "processes" "$work/build3.log" | tail -1 | sed 's/^/   bazel: /'
-/usr/bin/python3 - "$work/exec3.json" <<'PY'
-import json, sys
-text = open(sys.argv[1]).read()
-dec = json.JSONDecoder()
-spawns, i = [], 0
-while i < len(text):
-    while i < len(text) and text[i].isspace():
-        i += 1
-    if i >= len(text):
-        break
-    obj, i = dec.raw_decode(text, i)
-    spawns.append(obj)
-ours = [s for s in spawns if s.get("mnemonic", "").startswith("Stowage")]
-ran = [s for s in spawns if not s.get("remoteCacheHit")]
-print(f"   {len(spawns)} spawns, {len(ours)} of them stowage actions; executed (not cache hits): {len(ran)}")
-for s in ran[:20]:
-    print("   executed:", s.get("mnemonic"), s.get("progressMessage", ""))
-if not ours:
-    sys.exit("no stowage action was seen in the execution log")
-if any(not s.get("remoteCacheHit") for s in ours):
-    sys.exit("some stowage actions ran instead of hitting the remote cache")
-PY
+/usr/bin/python3 "$ROOT/scripts/lib/exec_log.py" cache-hits "$work/exec3.json"
 for t in "${TARGETS[@]}"; do
   name=$(tr '/:' '__' <<<"${t#//}")
   collect "$three" "$work/ob-three" "$t" "$work/three/$name"
@@ -142,41 +121,5 @@ for t in "${TARGETS[@]}"; do
 done
 
 echo "== remote cache bytes for two images sharing base and static layers"
-/usr/bin/python3 - "$work/exec2.json" "$work/one" <<'PY'
-import json, os, sys
-text = open(sys.argv[1]).read()
-dec = json.JSONDecoder()
-spawns, i = [], 0
-while i < len(text):
-    while i < len(text) and text[i].isspace():
-        i += 1
-    if i >= len(text):
-        break
-    obj, i = dec.raw_decode(text, i)
-    spawns.append(obj)
-# What the cache holds for the images: the distinct outputs of stowage's image actions
-# (layers, configs, manifests; layouts are left out: they are views for readers, not
-# something a remote cache needs to hold twice... they are counted separately below).
-held, layout_bytes = {}, 0
-for s in spawns:
-    if not s.get("mnemonic", "").startswith("Stowage"):
-        continue
-    for out in s.get("actualOutputs", []):
-        d = out.get("digest") or {}
-        if s["mnemonic"] == "StowageLayout":
-            layout_bytes += int(d.get("sizeBytes", 0))
-        else:
-            held[d.get("hash")] = int(d.get("sizeBytes", 0))
-# What copying every blob into every image (as a layout-per-image rule does) would hold.
-copied = 0
-for name in sorted(os.listdir(sys.argv[2])):
-    if not name.startswith("examples_bookstore_"):
-        continue
-    blobs = os.path.join(sys.argv[2], name, name.split("_bookstore_")[1], "blobs", "sha256")
-    copied += sum(os.path.getsize(os.path.join(blobs, b)) for b in os.listdir(blobs))
-print(f"   stowage image actions' outputs in the cache: {sum(held.values()):,} bytes in {len(held)} entries")
-print(f"   every blob copied into every image:           {copied:,} bytes")
-if copied:
-    print(f"   ratio: {sum(held.values()) / copied:.2f}")
-PY
+/usr/bin/python3 "$ROOT/scripts/lib/exec_log.py" cache-bytes "$work/exec2.json" "$work/one"
 echo "reproducible and remotely cached: OK"
