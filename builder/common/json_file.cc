@@ -1,37 +1,116 @@
 #include "builder/common/json_file.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <new>
+
 #include "absl/strings/str_cat.h"
 #include "builder/common/files.h"
 #include "builder/common/status_macros.h"
 
 namespace stowage {
+namespace {
 
-absl::StatusOr<nlohmann::json> ParseJson(const std::string& text, const std::string& where) {
+// nlohmann's parse_error text, without the "last read: '...'" part that quotes the input.
+std::string ParseErrorText(const nlohmann::json::exception& e) {
+  std::string text = e.what();
+  if (size_t prefix = text.find("] ");
+      text.rfind("[json.exception", 0) == 0 && prefix != std::string::npos) {
+    text = text.substr(prefix + 2);
+  }
+  if (size_t quoted = text.find("; last read"); quoted != std::string::npos) text.resize(quoted);
+  for (char& c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7f) c = '?';
+  }
+  return text;
+}
+
+absl::StatusOr<std::string> ReadCapped(const std::string& path, int64_t max_bytes) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus("cannot open", path);
+  std::string text;
+  char buf[1 << 16];
+  while (true) {
+    ssize_t n = read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      absl::Status s = ErrnoStatus("cannot read", path);
+      close(fd);
+      return s;
+    }
+    if (n == 0) break;
+    if (static_cast<int64_t>(text.size()) + n > max_bytes) {
+      close(fd);
+      return absl::ResourceExhaustedError(
+          absl::StrCat(path, " is larger than the limit of ", max_bytes, " bytes"));
+    }
+    text.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return text;
+}
+
+}  // namespace
+
+absl::StatusOr<nlohmann::json> ParseJson(const std::string& text, const std::string& where,
+                                         int64_t max_bytes) {
+  if (static_cast<int64_t>(text.size()) > max_bytes) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(where, " has ", text.size(), " bytes, more than the limit of ", max_bytes));
+  }
+  // The callback only watches the depth: values deeper than the cap are dropped as they are
+  // read (no recursion, no memory), and the document is refused.
+  bool too_deep = false;
+  nlohmann::json::parser_callback_t watch_depth =
+      [&too_deep](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
+        if ((event == nlohmann::json::parse_event_t::object_start ||
+             event == nlohmann::json::parse_event_t::array_start) &&
+            depth >= limits::kMaxJsonDepth) {
+          too_deep = true;
+          return false;
+        }
+        return true;
+      };
   try {
-    return nlohmann::json::parse(text);
+    nlohmann::json value = nlohmann::json::parse(text, watch_depth);
+    if (too_deep) {
+      return absl::InvalidArgumentError(absl::StrCat("malformed JSON in ", where,
+                                                     ": nested more than ", limits::kMaxJsonDepth,
+                                                     " levels deep"));
+    }
+    return value;
   } catch (const nlohmann::json::exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat("malformed JSON in ", where, ": ", e.what()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("malformed JSON in ", where, ": ", ParseErrorText(e)));
+  } catch (const std::bad_alloc&) {
+    return absl::ResourceExhaustedError(absl::StrCat("out of memory parsing ", where));
   }
 }
 
-absl::StatusOr<nlohmann::json> ReadJsonFile(const std::string& path) {
-  ASSIGN_OR_RETURN(std::string text, ReadFile(path));
-  return ParseJson(text, path);
+absl::StatusOr<nlohmann::json> ReadJsonFile(const std::string& path, int64_t max_bytes) {
+  ASSIGN_OR_RETURN(std::string text, ReadCapped(path, max_bytes));
+  return ParseJson(text, path, max_bytes);
 }
 
-std::string CanonicalJson(const nlohmann::json& value) {
-  // error_handler::strict: invalid UTF-8 throws; callers validate strings before this.
-  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+absl::StatusOr<std::string> CanonicalJson(const nlohmann::json& value, const std::string& what) {
+  try {
+    // error_handler_t::strict: bytes that are not UTF-8 never reach an output silently changed.
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+  } catch (const nlohmann::json::exception&) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot write ", what, ": a string in it is not valid UTF-8"));
+  }
+}
+
+std::string JsonForDisplay(const nlohmann::json& value, int indent) {
+  return value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 absl::Status WriteJsonFileAtomically(const std::string& path, const nlohmann::json& value) {
-  std::string text;
-  try {
-    text = CanonicalJson(value);
-  } catch (const nlohmann::json::exception& e) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot encode JSON for ", path, ": ", e.what()));
-  }
+  ASSIGN_OR_RETURN(std::string text, CanonicalJson(value, path));
   return WriteFileAtomically(path, text);
 }
 

@@ -127,7 +127,8 @@ absl::Status CheckMain(const std::vector<std::string>& args) {
   }
   if (flags.Has("json")) {
     nlohmann::json out = {{"findings", FindingsToJson(findings)}, {"failing", failing}};
-    std::printf("%s\n", out.dump(2).c_str());
+    // Findings quote server text, which need not be UTF-8: shown, never a reason to abort.
+    std::printf("%s\n", JsonForDisplay(out, 2).c_str());
   } else {
     for (const Finding& f : findings) {
       bool waived = allowed.count(f.id) || expected.count(f.id);

@@ -117,7 +117,8 @@ absl::StatusOr<LayerDescriptor> BuildLayer(const LayerSpec& spec, const LayerOpt
   // Both outputs or neither: the descriptor goes to a temp file first, the blob is renamed,
   // then the descriptor; if that last rename fails the blob is removed again.
   ASSIGN_OR_RETURN(AtomicFile descriptor, AtomicFile::Create(descriptor_path));
-  RETURN_IF_ERROR(descriptor.Write(CanonicalJson(d.ToJson())));
+  ASSIGN_OR_RETURN(std::string descriptor_text, CanonicalJson(d.ToJson(), descriptor_path));
+  RETURN_IF_ERROR(descriptor.Write(descriptor_text));
   RETURN_IF_ERROR(blob.Commit());
   absl::Status s = descriptor.Commit();
   if (!s.ok()) {

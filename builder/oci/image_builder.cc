@@ -238,19 +238,11 @@ absl::StatusOr<BuiltImage> AssembleImage(const ImageInputs& inputs) {
   }
 
   BuiltImage out;
-  try {
-    out.config = CanonicalJson(config);
-  } catch (const nlohmann::json::exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot encode the config: ", e.what()));
-  }
+  ASSIGN_OR_RETURN(out.config, CanonicalJson(config, "the image config"));
   Descriptor config_desc = DescribeBlob(ConfigMediaType(inputs.options.format), out.config);
   ASSIGN_OR_RETURN(nlohmann::json manifest, BuildManifest(base_manifest_ptr, inputs.options.format,
                                                           config_desc, inputs.layers, annotations));
-  try {
-    out.manifest = CanonicalJson(manifest);
-  } catch (const nlohmann::json::exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot encode the manifest: ", e.what()));
-  }
+  ASSIGN_OR_RETURN(out.manifest, CanonicalJson(manifest, "the image manifest"));
   Descriptor manifest_desc = DescribeBlob(ManifestMediaType(inputs.options.format), out.manifest);
   manifest_desc.platform = PlatformOf(config);
   out.descriptor = manifest_desc.ToJson();

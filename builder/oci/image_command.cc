@@ -54,7 +54,8 @@ absl::Status ImageMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(AtomicFile descriptor, AtomicFile::Create(descriptor_out));
   RETURN_IF_ERROR(config.Write(image.config));
   RETURN_IF_ERROR(manifest.Write(image.manifest));
-  RETURN_IF_ERROR(descriptor.Write(CanonicalJson(image.descriptor)));
+  ASSIGN_OR_RETURN(std::string descriptor_text, CanonicalJson(image.descriptor, descriptor_out));
+  RETURN_IF_ERROR(descriptor.Write(descriptor_text));
   RETURN_IF_ERROR(config.Commit());
   RETURN_IF_ERROR(manifest.Commit());
   return descriptor.Commit();

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "builder/common/json_file.h"
+#include "builder/common/status_macros.h"
 #include "builder/oci/media_types.h"
 
 namespace stowage {
@@ -25,7 +26,7 @@ absl::StatusOr<BuiltIndex> BuildIndex(const std::vector<Descriptor>& images,
     if (!p.is_object() || !p.contains("os") || !p.contains("architecture")) {
       return absl::InvalidArgumentError(absl::StrCat("image ", image.digest, " has no platform"));
     }
-    std::string key = p.dump();
+    std::string key = JsonForDisplay(p, -1);
     if (!platforms.insert(key).second) {
       return absl::InvalidArgumentError(absl::StrCat("two images for platform ", key));
     }
@@ -43,7 +44,7 @@ absl::StatusOr<BuiltIndex> BuildIndex(const std::vector<Descriptor>& images,
   };
   if (!docker && !annotations.empty()) index["annotations"] = annotations;
   BuiltIndex out;
-  out.index = CanonicalJson(index);
+  ASSIGN_OR_RETURN(out.index, CanonicalJson(index, "the image index"));
   out.descriptor = DescribeBlob(index["mediaType"], out.index).ToJson();
   return out;
 }

@@ -50,7 +50,8 @@ absl::Status IndexMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(AtomicFile index_file, AtomicFile::Create(index_out));
   ASSIGN_OR_RETURN(AtomicFile descriptor_file, AtomicFile::Create(descriptor_out));
   RETURN_IF_ERROR(index_file.Write(index.index));
-  RETURN_IF_ERROR(descriptor_file.Write(CanonicalJson(index.descriptor)));
+  ASSIGN_OR_RETURN(std::string descriptor, CanonicalJson(index.descriptor, descriptor_out));
+  RETURN_IF_ERROR(descriptor_file.Write(descriptor));
   RETURN_IF_ERROR(index_file.Commit());
   return descriptor_file.Commit();
 }

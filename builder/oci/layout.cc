@@ -28,8 +28,8 @@ absl::Status FillLayout(const ImageSet& set, const std::string& tag, const std::
     return absl::InternalError(
         absl::StrCat("cannot create ", dir, "/blobs/sha256: ", ec.message()));
   RETURN_IF_ERROR(WriteFileAtomically(dir + "/oci-layout", kOciLayoutFile));
-  RETURN_IF_ERROR(
-      WriteFileAtomically(dir + "/index.json", CanonicalJson(LayoutIndex(set.root, tag))));
+  ASSIGN_OR_RETURN(std::string index, CanonicalJson(LayoutIndex(set.root, tag), "index.json"));
+  RETURN_IF_ERROR(WriteFileAtomically(dir + "/index.json", index));
   for (const Blob& blob : set.blobs) {
     RETURN_IF_ERROR(WriteBlobVerified(blob, dir + "/" + BlobPath(blob.digest)));
   }

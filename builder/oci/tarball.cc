@@ -166,12 +166,12 @@ absl::Status WriteTarball(const ImageSet& set, const std::vector<std::string>& r
   // Every entry, in path order: the tar's bytes never depend on how inputs were listed.
   std::map<std::string, const Blob*> blobs;
   for (const Blob& blob : set.blobs) blobs[BlobPath(blob.digest)] = &blob;
-  std::map<std::string, std::string> small = {
-      {"index.json", CanonicalJson(index)},
-      {"manifest.json", CanonicalJson(docker_manifest)},
-      {"oci-layout", kOciLayoutFile},
-  };
-  if (!repositories.empty()) small["repositories"] = CanonicalJson(repositories);
+  std::map<std::string, std::string> small = {{"oci-layout", kOciLayoutFile}};
+  ASSIGN_OR_RETURN(small["index.json"], CanonicalJson(index, "index.json"));
+  ASSIGN_OR_RETURN(small["manifest.json"], CanonicalJson(docker_manifest, "manifest.json"));
+  if (!repositories.empty()) {
+    ASSIGN_OR_RETURN(small["repositories"], CanonicalJson(repositories, "repositories"));
+  }
 
   ASSIGN_OR_RETURN(AtomicFile file, AtomicFile::Create(out_path));
   ASSIGN_OR_RETURN(std::unique_ptr<TarWriter> tar, TarWriter::Open(&file));

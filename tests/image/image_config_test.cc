@@ -62,8 +62,9 @@ json BaseManifest(const std::string& config_bytes, const char* media_type = kOci
 ImageInputs WithBase(const json& config, const char* manifest_type = kOciManifest,
                      const char* layer_type = kOciLayerGzip) {
   ImageInputs in;
-  in.base_config = CanonicalJson(config);
-  in.base_manifest = CanonicalJson(BaseManifest(*in.base_config, manifest_type, layer_type));
+  in.base_config = CanonicalJson(config).value();
+  in.base_manifest =
+      CanonicalJson(BaseManifest(*in.base_config, manifest_type, layer_type)).value();
   return in;
 }
 
@@ -74,7 +75,7 @@ TEST(ImageConfig, ScratchImageHasExactlyTheFieldsSet) {
   auto config = BuildConfig(nullptr, o, {Layer('a', 'b')});
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(
-      CanonicalJson(*config),
+      CanonicalJson(*config).value(),
       R"({"architecture":"amd64","config":{"Cmd":["/app"]},"created":"1970-01-01T00:00:00Z",)"
       R"("history":[{"created":"1970-01-01T00:00:00Z","created_by":"stowage: layer //app:a"}],)"
       R"("os":"linux","rootfs":{"diff_ids":["sha256:)" +
@@ -87,7 +88,7 @@ TEST(ImageConfig, NoSettingsMeansNoConfigObjectAndNoNulls) {
   ASSERT_TRUE(config.ok());
   EXPECT_FALSE(config->contains("config"));
   EXPECT_FALSE(config->contains("history"));
-  EXPECT_FALSE(absl::StrContains(CanonicalJson(*config), "null"));
+  EXPECT_FALSE(absl::StrContains(CanonicalJson(*config).value(), "null"));
   EXPECT_EQ((*config)["rootfs"]["diff_ids"], json::array());
 }
 
@@ -107,7 +108,7 @@ TEST(ImageConfig, InheritsBaseSettingsAndDropsBuildContainerFields) {
   EXPECT_FALSE(c.contains("AttachStdin"));
   EXPECT_FALSE(c.contains("Image"));
   EXPECT_FALSE(c.contains("Volumes"));
-  EXPECT_FALSE(absl::StrContains(CanonicalJson(*config), "null"));
+  EXPECT_FALSE(absl::StrContains(CanonicalJson(*config).value(), "null"));
 }
 
 TEST(ImageConfig, SettingEntrypointResetsInheritedCmd) {
@@ -374,8 +375,8 @@ TEST(Manifest, CanonicalBytesAreStable) {
   ASSERT_TRUE(first.ok() && second.ok());
   EXPECT_EQ(first->config, second->config);
   EXPECT_EQ(first->manifest, second->manifest);
-  EXPECT_EQ(first->config, CanonicalJson(json::parse(first->config)));
-  EXPECT_EQ(first->manifest, CanonicalJson(json::parse(first->manifest)));
+  EXPECT_EQ(first->config, CanonicalJson(json::parse(first->config)).value());
+  EXPECT_EQ(first->manifest, CanonicalJson(json::parse(first->manifest)).value());
   EXPECT_FALSE(absl::StrContains(first->manifest, " "));
   EXPECT_EQ(first->manifest.rfind(R"({"annotations":{"a":"2",)", 0), 0u) << first->manifest;
 }

@@ -71,10 +71,11 @@ class ImageOutputTest : public ::testing::Test {
     }
     auto image = AssembleImage(in);
     EXPECT_TRUE(image.ok()) << image.status();
-    return {{"config", Put(name + ".config.json", image->config)},
-            {"manifest", Put(name + ".manifest.json", image->manifest)},
-            {"descriptor", Put(name + ".descriptor.json", CanonicalJson(image->descriptor))},
-            {"layers", layers}};
+    return {
+        {"config", Put(name + ".config.json", image->config)},
+        {"manifest", Put(name + ".manifest.json", image->manifest)},
+        {"descriptor", Put(name + ".descriptor.json", CanonicalJson(image->descriptor).value())},
+        {"layers", layers}};
   }
 
   fs::path dir_;
@@ -261,10 +262,11 @@ TEST_F(ImageOutputTest, IndexOfTwoPlatformsInALayout) {
   EXPECT_EQ(parsed["mediaType"], kOciIndex);
   EXPECT_EQ(parsed["manifests"][1]["platform"]["architecture"], "arm64");
   EXPECT_EQ(index->descriptor["digest"], Sha256Digest(index->index));
-  json spec = {{"images", {amd, arm}},
-               {"index",
-                {{"descriptor", Put("index.descriptor.json", CanonicalJson(index->descriptor))},
-                 {"index", Put("index.json", index->index)}}}};
+  json spec = {
+      {"images", {amd, arm}},
+      {"index",
+       {{"descriptor", Put("index.descriptor.json", CanonicalJson(index->descriptor).value())},
+        {"index", Put("index.json", index->index)}}}};
   auto set = LoadImageSet(spec);
   ASSERT_TRUE(set.ok()) << set.status();
   EXPECT_EQ(set->root.media_type, kOciIndex);
