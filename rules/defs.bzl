@@ -3,6 +3,7 @@
 load("//rules:providers.bzl", _ImageIndexInfo = "ImageIndexInfo", _ImageInfo = "ImageInfo", _LayerInfo = "LayerInfo", _StaticAssetsInfo = "StaticAssetsInfo")
 load("//rules/private:check.bzl", _deploy_check_test = "deploy_check_test")
 load("//rules/private:compose.bzl", _ComposeInfo = "ComposeInfo", _compose_file = "compose_file")
+load("//rules/private:deb_lock.bzl", _deb_lock = "deb_lock")
 load("//rules/private:heroku.bzl", _HerokuAppInfo = "HerokuAppInfo", _heroku_app = "heroku_app", _heroku_release = "heroku_release")
 load("//rules/private:image.bzl", _oci_image = "oci_image")
 load("//rules/private:import.bzl", _oci_import = "oci_import")
@@ -35,3 +36,4 @@ HerokuAppInfo = _HerokuAppInfo
 compose_file = _compose_file
 ComposeInfo = _ComposeInfo
 deploy_check_test = _deploy_check_test
+deb_lock = _deb_lock
