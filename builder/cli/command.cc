@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "builder/net/server_text.h"
 
 namespace stowage {
 namespace {
@@ -130,11 +131,9 @@ int RunMain(int argc, char** argv) {
   std::vector<std::string> args(argv + 2, argv + argc);
   absl::Status status = it->second.run(args);
   if (!status.ok()) {
-    std::string message(status.message());
-    // One line: the CLI contract is a single clear error line.
-    for (char& c : message) {
-      if (c == '\n') c = ' ';
-    }
+    // One line (the CLI contract is a single clear error line), with nothing a terminal would
+    // act on and no registered secret, whatever a server managed to put into the message.
+    std::string message = net::SafeForTerminal(status.message());
     std::fprintf(stderr, "stowage: error: %s\n", message.c_str());
     return 1;
   }

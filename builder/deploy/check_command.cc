@@ -11,9 +11,10 @@
 #include "builder/common/json_file.h"
 #include "builder/common/status_macros.h"
 #include "builder/deploy/findings.h"
-#include "builder/deploy/http_client.h"
 #include "builder/deploy/live_checks.h"
 #include "builder/deploy/static_checks.h"
+#include "builder/net/deadline.h"
+#include "builder/net/http.h"
 
 namespace stowage {
 namespace {
@@ -21,6 +22,7 @@ namespace {
 constexpr char kUsage[] =
     "usage: stowage check [--config IMAGE_CONFIG] [--manifest MANIFEST] [--heroku-yml FILE] "
     "[--compose FILE]... [--production] [--platform heroku] [--url URL] [--timeout-ms MS] "
+    "[--timeout DURATION] "
     "[--csrf-cookie-name NAME] [--json] [--fail-on error|warning|info|never] [--allow ID]... "
     "[--expect ID]... | --list-rules";
 
@@ -32,10 +34,10 @@ void PrintRules() {
 }
 
 absl::Status CheckMain(const std::vector<std::string>& args) {
-  ASSIGN_OR_RETURN(Flags flags,
-                   Flags::Parse(args, {"config", "manifest", "heroku-yml", "compose", "production!",
-                                       "platform", "url", "timeout-ms", "csrf-cookie-name", "json!",
-                                       "fail-on", "allow", "expect", "list-rules!"}));
+  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, {"config", "manifest", "heroku-yml", "compose",
+                                                    "production!", "platform", "url", "timeout-ms",
+                                                    "timeout", "csrf-cookie-name", "json!",
+                                                    "fail-on", "allow", "expect", "list-rules!"}));
   if (!flags.positional().empty()) return absl::InvalidArgumentError(kUsage);
   if (flags.Has("list-rules")) {
     PrintRules();
@@ -113,7 +115,20 @@ absl::Status CheckMain(const std::vector<std::string>& args) {
     live.timeout_ms = timeout;
     live.csrf_cookie_name = flags.Get("csrf-cookie-name", "csrftoken");
     RETURN_IF_ERROR(ParseSiteUrl(live.url).status());
-    CurlHttpClient http;
+    // All three requests together end by --timeout (default: three times one request's).
+    absl::Duration budget = absl::Milliseconds(3 * timeout);
+    if (flags.Has("timeout")) {
+      ASSIGN_OR_RETURN(budget, net::ParseTimeout(flags.Get("timeout"), "--timeout"));
+    }
+    net::Deadline deadline(budget, absl::StrCat("--timeout ", net::ShortDuration(budget)),
+                           /*extendable=*/false);
+    net::TransportOptions transport;
+    // The checker sends no credentials and must see the site's plain-HTTP answer itself.
+    transport.plain_http = net::PlainHttp::kAnyHost;
+    transport.connect_timeout = absl::Milliseconds(std::min<long long>(timeout, 5000));
+    transport.stall_timeout = absl::Milliseconds(std::max<long long>(timeout, 1000));
+    transport.deadline = &deadline;
+    net::CurlHttpClient http(transport);
     add(AnalyzeSite(ObserveSite(http, live), live));
   }
   if (!anything) return absl::InvalidArgumentError(kUsage);

@@ -1,6 +1,6 @@
 #include "builder/deploy/heroku_release.h"
 
-#include <regex>
+#include <algorithm>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -9,6 +9,8 @@
 #include "builder/common/status_macros.h"
 #include "builder/deploy/image_ref.h"
 #include "builder/digest/sha256.h"
+#include "builder/net/server_text.h"
+#include "builder/net/url.h"
 #include "nlohmann/json.hpp"
 
 namespace stowage {
@@ -24,43 +26,42 @@ std::string TrimSlash(std::string url) {
   return url;
 }
 
-// "(status 401: unauthorized: Invalid credentials provided.)" from Heroku's error JSON.
-std::string DescribeApiError(const HttpResponse& response) {
+// "(status 401: unauthorized: Invalid credentials provided.)" from Heroku's error JSON, the
+// server's words escaped; anything that is not that JSON leaves the status alone.
+std::string DescribeApiError(const net::HttpResponse& response) {
   std::string detail = absl::StrCat("status ", response.status);
-  try {
-    nlohmann::json body = nlohmann::json::parse(response.body);
-    if (body.is_object()) {
-      if (body.contains("id") && body["id"].is_string()) {
-        absl::StrAppend(&detail, ": ", body["id"].get<std::string>());
-      }
-      if (body.contains("message") && body["message"].is_string()) {
-        absl::StrAppend(&detail, ": ", body["message"].get<std::string>());
+  nlohmann::json body = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_object()) {
+    for (const char* field : {"id", "message"}) {
+      auto it = body.find(field);
+      if (it != body.end() && it->is_string()) {
+        absl::StrAppend(&detail, ": ", net::ServerText(it->get_ref<const std::string&>(), 300));
       }
     }
-  } catch (const nlohmann::json::exception&) {
-    // Not JSON: the status alone says enough.
   }
   return detail;
 }
 
 class HerokuApi {
  public:
-  HerokuApi(HttpClient& http, const HerokuReleaseOptions& options)
-      : http_(http), options_(options), base_(TrimSlash(options.api_url)) {}
+  HerokuApi(net::HttpClient& http, const HerokuReleaseOptions& options, net::Origin origin)
+      : http_(http), options_(options), base_(TrimSlash(options.api_url)), origin_(origin) {}
 
-  absl::StatusOr<HttpResponse> Call(const std::string& method, const std::string& path,
-                                    const std::string& accept, const std::string& body,
-                                    bool ranged) {
-    HttpRequest request;
+  absl::StatusOr<net::HttpResponse> Call(const std::string& method, const std::string& path,
+                                         const std::string& accept, const std::string& body,
+                                         bool ranged) {
+    net::HttpRequest request;
     request.method = method;
     request.url = base_ + path;
-    request.headers = {{"Accept", accept},
-                       {"Authorization", absl::StrCat("Bearer ", options_.api_key)}};
+    request.headers = {{"Accept", accept}};
+    // Bound to the API's origin: nothing else ever receives it.
+    request.credential = net::Credential{absl::StrCat("Bearer ", options_.api_key), origin_};
     if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
     if (ranged) request.headers.emplace_back("Range", kReleasesRange);
     request.body = body;
-    request.total_timeout_ms = options_.request_timeout_ms;
-    absl::StatusOr<HttpResponse> response = http_.Send(request);
+    request.timeout = absl::Milliseconds(options_.request_timeout_ms);
+    request.max_body_bytes = kMaxHerokuApiAnswerBytes;
+    absl::StatusOr<net::HttpResponse> response = http_.Send(request);
     if (!response.ok()) return Redacted(response.status());
     if (response->status < 200 || response->status > 299) {
       return Redacted(absl::FailedPreconditionError(absl::StrCat(
@@ -74,7 +75,7 @@ class HerokuApi {
   }
 
   absl::StatusOr<std::optional<HerokuRelease>> Newest() {
-    ASSIGN_OR_RETURN(HttpResponse response,
+    ASSIGN_OR_RETURN(net::HttpResponse response,
                      Call("GET", absl::StrCat("/apps/", options_.app, "/releases"), kAcceptV3, "",
                           /*ranged=*/true));
     absl::StatusOr<std::optional<HerokuRelease>> newest = NewestRelease(response.body);
@@ -83,34 +84,45 @@ class HerokuApi {
   }
 
  private:
-  HttpClient& http_;
+  net::HttpClient& http_;
   const HerokuReleaseOptions& options_;
   std::string base_;
+  net::Origin origin_;
 };
+
+bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
 }  // namespace
 
 absl::Status ValidateApiUrl(const std::string& url) {
-  if (absl::StartsWith(url, "https://")) return absl::OkStatus();
-  static const std::regex kLoopback(R"(^http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]+)?(/.*)?$)");
-  if (std::regex_match(url, kLoopback)) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      "API URL \"", url, "\" must be https:// (plain http only to 127.0.0.1, ::1 or localhost)"));
+  absl::StatusOr<net::Url> parsed = net::ParseUrl(url, "API URL");
+  if (!parsed.ok()) return parsed.status();
+  if (parsed->origin.scheme == "https" || parsed->IsLoopback()) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("API URL \"", net::RedactUrl(url),
+                   "\" must be https:// (plain http only to 127.0.0.1, ::1 or localhost)"));
 }
 
 absl::Status ValidateAppName(const std::string& app) {
-  static const std::regex kApp(R"(^[a-z][a-z0-9-]{2,29}$)");
-  if (!std::regex_match(app, kApp)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "invalid Heroku app name \"", app, "\": 3 to 30 lower-case letters, digits and dashes"));
+  // [a-z][a-z0-9-]{2,29}, checked by hand: linear whatever the length.
+  bool ok = app.size() >= 3 && app.size() <= 30 && app[0] >= 'a' && app[0] <= 'z' &&
+            std::all_of(app.begin(), app.end(), [](char c) { return IsLowerAlnum(c) || c == '-'; });
+  if (!ok) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid Heroku app name \"", net::ServerText(app, 100),
+                     "\": 3 to 30 lower-case letters, digits and dashes"));
   }
   return absl::OkStatus();
 }
 
 absl::Status ValidateProcessType(const std::string& type) {
-  static const std::regex kType(R"(^[a-z0-9][a-z0-9_-]*$)");
-  if (!std::regex_match(type, kType)) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid process type \"", type, "\""));
+  // [a-z0-9][a-z0-9_-]*, at most 100 characters.
+  bool ok = !type.empty() && type.size() <= 100 && IsLowerAlnum(type[0]) &&
+            std::all_of(type.begin(), type.end(),
+                        [](char c) { return IsLowerAlnum(c) || c == '_' || c == '-'; });
+  if (!ok) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid process type \"", net::ServerText(type, 100), "\""));
   }
   return absl::OkStatus();
 }
@@ -175,7 +187,7 @@ std::string Redact(const std::string& text, const std::string& secret) {
   return absl::StrReplaceAll(text, {{secret, "[redacted]"}});
 }
 
-absl::StatusOr<HerokuRelease> ReleaseOnHeroku(HttpClient& http,
+absl::StatusOr<HerokuRelease> ReleaseOnHeroku(net::HttpClient& http,
                                               const HerokuReleaseOptions& options) {
   RETURN_IF_ERROR(ValidateApiUrl(options.api_url));
   RETURN_IF_ERROR(ValidateAppName(options.app));
@@ -184,10 +196,12 @@ absl::StatusOr<HerokuRelease> ReleaseOnHeroku(HttpClient& http,
   if (options.api_key.empty()) {
     return absl::InvalidArgumentError("HEROKU_API_KEY is not set in the environment");
   }
+  net::RegisterSecret(options.api_key);
+  ASSIGN_OR_RETURN(net::Url api_url, net::ParseUrl(options.api_url, "API URL"));
   auto log = [&](const std::string& line) {
     if (options.log) options.log(Redact(line, options.api_key));
   };
-  HerokuApi api(http, options);
+  HerokuApi api(http, options, api_url.origin);
 
   // The newest release before ours: the new release is the first with a higher version.
   ASSIGN_OR_RETURN(std::optional<HerokuRelease> before, api.Newest());
@@ -205,7 +219,8 @@ absl::StatusOr<HerokuRelease> ReleaseOnHeroku(HttpClient& http,
   for (int poll = 0; poll < options.max_polls; ++poll) {
     ASSIGN_OR_RETURN(std::optional<HerokuRelease> newest, api.Newest());
     if (newest && newest->version > baseline) {
-      std::string state = absl::StrCat("release v", newest->version, ": ", newest->status);
+      std::string state =
+          absl::StrCat("release v", newest->version, ": ", net::ServerText(newest->status, 100));
       if (state != last_reported) log(state);
       last_reported = state;
       if (newest->status == "succeeded") return *newest;
@@ -214,6 +229,10 @@ absl::StatusOr<HerokuRelease> ReleaseOnHeroku(HttpClient& http,
             "release v", newest->version, " failed: release command failed (see `heroku ",
             "releases:output ", newest->version, " -a ", options.app, "`)"));
       }
+    }
+    if (poll + 1 < options.max_polls && options.deadline != nullptr &&
+        options.deadline->Remaining() <= absl::Milliseconds(options.poll_interval_ms)) {
+      return options.deadline->Exceeded(absl::StrCat("release of ", options.app));
     }
     if (options.sleep && poll + 1 < options.max_polls) options.sleep(options.poll_interval_ms);
   }

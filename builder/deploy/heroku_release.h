@@ -2,9 +2,10 @@
 // PATCH /apps/<app>/formation with the image id (the config digest), then poll
 // GET /apps/<app>/releases until the new release succeeded or failed.
 //
-// HEROKU_API_KEY is a bearer token: it goes into one header and nowhere else. Every message
-// this code produces passes through Redact, so even a server that echoes it back cannot make
-// us print it.
+// HEROKU_API_KEY is a bearer token bound to the API URL's origin (net::Credential): it goes
+// into one header of requests to that origin and nowhere else. It is registered as a secret
+// (net::RegisterSecret) and every message this code produces passes through Redact, so even a
+// server that echoes it back cannot make us print it; server text is quoted escaped.
 #ifndef STOWAGE_BUILDER_DEPLOY_HEROKU_RELEASE_H_
 #define STOWAGE_BUILDER_DEPLOY_HEROKU_RELEASE_H_
 
@@ -14,7 +15,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "builder/deploy/http_client.h"
+#include "builder/net/deadline.h"
+#include "builder/net/http.h"
 
 namespace stowage {
 
@@ -30,6 +32,8 @@ struct HerokuReleaseOptions {
   int max_polls = 150;
   int poll_interval_ms = 2000;
   long request_timeout_ms = 30000;
+  // The whole release (requests and polls) ends by this; nullptr for none. Not owned.
+  const net::Deadline* deadline = nullptr;
   std::function<void(int milliseconds)> sleep;
   std::function<void(const std::string& line)> log;
 };
@@ -40,8 +44,9 @@ struct HerokuRelease {
   std::string description;
 };
 
-// https://..., or http:// only to a loopback host (127.0.0.1, ::1, localhost): the bearer
-// token never travels in clear text to another machine.
+// https://..., or http:// only to a loopback host (127.0.0.0/8, ::1, localhost), parsed with
+// libcurl's URL API (no user info): the bearer token never travels in clear text to another
+// machine.
 absl::Status ValidateApiUrl(const std::string& url);
 absl::Status ValidateAppName(const std::string& app);
 absl::Status ValidateProcessType(const std::string& type);
@@ -51,10 +56,15 @@ absl::Status ValidateProcessType(const std::string& type);
 absl::StatusOr<std::string> HerokuImageId(const std::string& manifest_text,
                                           const std::string& config_bytes);
 
+// A Platform API answer longer than this fails the request.
+inline constexpr size_t kMaxHerokuApiAnswerBytes = 4 << 20;
+
 // {"updates":[{"type":"<process_type>","docker_image":"<image_id>"}]}
 std::string FormationPatchBody(const std::string& process_type, const std::string& image_id);
 
-// The newest release in a GET /apps/<app>/releases body; nullopt when there is none.
+// The newest release in a GET /apps/<app>/releases body; nullopt when there is none. Wrong
+// JSON types are errors, never exceptions; status and description are kept as sent (quote
+// them through net::ServerText).
 absl::StatusOr<std::optional<HerokuRelease>> NewestRelease(const std::string& body);
 
 // `text` with every occurrence of `secret` replaced by "[redacted]".
@@ -62,7 +72,7 @@ std::string Redact(const std::string& text, const std::string& secret);
 
 // Runs the whole release. Ok only when the new release succeeded; a failed release (its
 // release command failed) is an error.
-absl::StatusOr<HerokuRelease> ReleaseOnHeroku(HttpClient& http,
+absl::StatusOr<HerokuRelease> ReleaseOnHeroku(net::HttpClient& http,
                                               const HerokuReleaseOptions& options);
 
 }  // namespace stowage

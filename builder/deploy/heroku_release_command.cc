@@ -4,11 +4,13 @@
 #include <cstdlib>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "builder/cli/command.h"
 #include "builder/common/files.h"
 #include "builder/common/status_macros.h"
 #include "builder/deploy/heroku_release.h"
-#include "builder/deploy/http_client.h"
+#include "builder/net/deadline.h"
+#include "builder/net/http.h"
 
 namespace stowage {
 namespace {
@@ -16,12 +18,15 @@ namespace {
 constexpr char kUsage[] =
     "usage: stowage heroku-release --app APP --manifest MANIFEST --config CONFIG "
     "[--process-type web] [--api-url URL] [--max-polls N] [--poll-interval-ms MS] "
+    "[--timeout-ms MS (one request)] [--timeout DURATION (the whole release, 10m)] "
     "(HEROKU_API_KEY in the environment)";
+
+constexpr absl::Duration kDefaultReleaseTimeout = absl::Minutes(10);
 
 absl::Status HerokuReleaseMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(Flags flags,
                    Flags::Parse(args, {"app", "manifest", "config", "process-type", "api-url",
-                                       "max-polls", "poll-interval-ms", "timeout-ms"}));
+                                       "max-polls", "poll-interval-ms", "timeout-ms", "timeout"}));
   if (!flags.positional().empty()) return absl::InvalidArgumentError(kUsage);
   HerokuReleaseOptions options;
   ASSIGN_OR_RETURN(options.app, flags.Require("app"));
@@ -51,7 +56,18 @@ absl::Status HerokuReleaseMain(const std::vector<std::string>& args) {
     std::fflush(stdout);
   };
 
-  CurlHttpClient http;
+  absl::Duration budget = kDefaultReleaseTimeout;
+  if (flags.Has("timeout")) {
+    ASSIGN_OR_RETURN(budget, net::ParseTimeout(flags.Get("timeout"), "--timeout"));
+  }
+  net::Deadline deadline(budget, absl::StrCat("--timeout ", net::ShortDuration(budget)),
+                         /*extendable=*/false);
+  options.deadline = &deadline;
+  net::TransportOptions transport;
+  transport.plain_http = net::PlainHttp::kLoopbackOnly;  // the API key is on every request
+  transport.plain_http_flag = "";
+  transport.deadline = &deadline;
+  net::CurlHttpClient http(transport);
   ASSIGN_OR_RETURN(HerokuRelease release, ReleaseOnHeroku(http, options));
   std::printf("heroku-release: %s is live as v%lld\n", options.app.c_str(), release.version);
   return absl::OkStatus();

@@ -1,7 +1,6 @@
 #include "builder/deploy/live_checks.h"
 
 #include <algorithm>
-#include <regex>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -10,6 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "builder/net/server_text.h"
+#include "builder/net/url.h"
 
 namespace stowage {
 namespace {
@@ -29,13 +30,32 @@ bool IsRedirect(long status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
-// The Location, made absolute against the request URL when it is a path.
+using net::HttpResponse;
+
+// The site's words in a finding: escaped, capped.
+std::string Quote(absl::string_view text) { return net::ServerText(text, 200); }
+
+// The Location, made absolute against the request URL (libcurl's URL API); as sent when it
+// does not resolve to an http(s) URL.
 std::string AbsoluteLocation(const HttpResponse& response, const SiteUrl& request) {
   std::string location = response.Header("location");
-  if (absl::StartsWith(location, "/") && !absl::StartsWith(location, "//")) {
-    return absl::StrCat(request.scheme, "://", request.authority, location);
+  if (location.empty()) return location;
+  absl::StatusOr<net::Url> base =
+      net::ParseUrl(absl::StrCat(request.scheme, "://", request.authority, request.path));
+  if (!base.ok()) return location;
+  absl::StatusOr<net::Url> resolved = net::ResolveUrl(*base, location);
+  return resolved.ok() ? resolved->text : location;
+}
+
+// True when `text` holds a version number: digits, '.', digits (linear; a regex here
+// recursed itself to a crash on a 30 KB Server header).
+bool HasVersionNumber(absl::string_view text) {
+  for (size_t i = 0; i + 2 < text.size(); ++i) {
+    if (absl::ascii_isdigit(text[i]) && text[i + 1] == '.' && absl::ascii_isdigit(text[i + 2])) {
+      return true;
+    }
   }
-  return location;
+  return false;
 }
 
 void CheckHsts(const HttpResponse& secure, std::vector<Finding>& findings) {
@@ -74,15 +94,16 @@ void CheckHsts(const HttpResponse& secure, std::vector<Finding>& findings) {
 void CheckHeaders(const HttpResponse& secure, std::vector<Finding>& findings) {
   std::string xfo = secure.Header("x-frame-options");
   if (absl::AsciiStrToUpper(absl::StripAsciiWhitespace(xfo)) != "DENY") {
-    findings.push_back(
-        MakeFinding("STW108", xfo.empty() ? std::string("no X-Frame-Options header")
-                                          : absl::StrCat("X-Frame-Options is \"", xfo, "\"")));
+    findings.push_back(MakeFinding(
+        "STW108", xfo.empty() ? std::string("no X-Frame-Options header")
+                              : absl::StrCat("X-Frame-Options is \"", Quote(xfo), "\"")));
   }
   std::string nosniff = secure.Header("x-content-type-options");
   if (absl::AsciiStrToLower(absl::StripAsciiWhitespace(nosniff)) != "nosniff") {
     findings.push_back(MakeFinding(
-        "STW109", nosniff.empty() ? std::string("no X-Content-Type-Options header")
-                                  : absl::StrCat("X-Content-Type-Options is \"", nosniff, "\"")));
+        "STW109", nosniff.empty()
+                      ? std::string("no X-Content-Type-Options header")
+                      : absl::StrCat("X-Content-Type-Options is \"", Quote(nosniff), "\"")));
   }
   // Browsers use the last policy they understand; same-origin and no-referrer never send the
   // URL to another site.
@@ -92,18 +113,17 @@ void CheckHeaders(const HttpResponse& secure, std::vector<Finding>& findings) {
   if (effective != "same-origin" && effective != "no-referrer") {
     findings.push_back(MakeFinding(
         "STW115", referrer.empty() ? std::string("no Referrer-Policy header")
-                                   : absl::StrCat("Referrer-Policy is \"", referrer, "\"")));
+                                   : absl::StrCat("Referrer-Policy is \"", Quote(referrer), "\"")));
   }
-  static const std::regex kVersion(R"([0-9]+\.[0-9]+)");
   for (const std::string& server : secure.AllHeaders("server")) {
-    if (std::regex_search(server, kVersion)) {
-      findings.push_back(MakeFinding("STW113", absl::StrCat("Server is \"", server, "\"")));
+    if (HasVersionNumber(server)) {
+      findings.push_back(MakeFinding("STW113", absl::StrCat("Server is \"", Quote(server), "\"")));
       break;
     }
   }
   if (secure.HasHeader("x-powered-by")) {
     findings.push_back(MakeFinding(
-        "STW114", absl::StrCat("X-Powered-By is \"", secure.Header("x-powered-by"), "\"")));
+        "STW114", absl::StrCat("X-Powered-By is \"", Quote(secure.Header("x-powered-by")), "\"")));
   }
 }
 
@@ -114,7 +134,7 @@ void CheckCookies(const std::vector<const HttpResponse*>& responses,
     for (const std::string& cookie : response->AllHeaders("set-cookie")) {
       std::vector<std::string> parts = Directives(cookie, ';');
       if (parts.empty()) continue;
-      std::string name = parts[0].substr(0, parts[0].find('='));
+      std::string name = Quote(parts[0].substr(0, parts[0].find('=')));
       bool secure = false, httponly = false;
       for (size_t i = 1; i < parts.size(); ++i) {
         std::string attribute = absl::AsciiStrToLower(parts[i].substr(0, parts[i].find('=')));
@@ -157,21 +177,20 @@ void CheckDebugPage(const HttpResponse& not_found, std::vector<Finding>& finding
 }  // namespace
 
 absl::StatusOr<SiteUrl> ParseSiteUrl(const std::string& url) {
-  static const std::regex kUrl(
-      R"(^(https?)://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?(/[^\s#]*)?$)");
-  std::smatch m;
-  if (!std::regex_match(url, m, kUrl)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--url \"", url, "\" must be http(s)://host[:port][/path]"));
+  absl::StatusOr<net::Url> parsed = net::ParseUrl(url, "--url");
+  if (!parsed.ok() || url.find('#') != std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--url \"", net::ServerText(url, 200), "\" must be http(s)://host[:port][/path]",
+        parsed.ok() ? "" : absl::StrCat(" (", parsed.status().message(), ")")));
   }
   SiteUrl site;
-  site.scheme = m[1].str();
-  site.authority = m[2].str() + m[3].str();
-  site.path = m[4].matched && !m[4].str().empty() ? m[4].str() : "/";
+  site.scheme = parsed->origin.scheme;
+  site.authority = parsed->origin.HostAndPort();
+  site.path = parsed->path_and_query;
   return site;
 }
 
-SiteObservations ObserveSite(HttpClient& http, const LiveCheckOptions& options) {
+SiteObservations ObserveSite(net::HttpClient& http, const LiveCheckOptions& options) {
   SiteObservations site;
   site.url = options.url;
   absl::StatusOr<SiteUrl> parsed = ParseSiteUrl(options.url);
@@ -180,10 +199,11 @@ SiteObservations ObserveSite(HttpClient& http, const LiveCheckOptions& options) 
     return site;
   }
   auto get = [&](const std::string& url, const std::string& forwarded_proto) {
-    HttpRequest request;
+    net::HttpRequest request;
     request.url = url;
-    request.connect_timeout_ms = std::min(options.timeout_ms, 5000L);
-    request.total_timeout_ms = options.timeout_ms;
+    request.timeout = absl::Milliseconds(options.timeout_ms);
+    request.max_body_bytes = kMaxCheckedBodyBytes;
+    request.truncate_body = true;  // the start of a page is what the checks read
     if (!forwarded_proto.empty())
       request.headers.emplace_back("X-Forwarded-Proto", forwarded_proto);
     return http.Send(request);
@@ -192,11 +212,8 @@ SiteObservations ObserveSite(HttpClient& http, const LiveCheckOptions& options) 
   site.secure = get(options.url, "https");
   if (parsed->scheme == "https") {
     // Plain HTTP is on its default port: an explicit port belongs to the TLS listener.
-    std::string host = parsed->authority;
-    size_t colon = host.rfind(':');
-    if (colon != std::string::npos && host.find(']', colon) == std::string::npos) {
-      host = host.substr(0, colon);
-    }
+    absl::StatusOr<net::Url> url = net::ParseUrl(options.url);
+    std::string host = url.ok() ? url->origin.host : parsed->authority;
     site.insecure = get(absl::StrCat("http://", host, parsed->path), "");
     site.insecure_is_separate_url = true;
   } else {
@@ -225,7 +242,7 @@ std::vector<Finding> AnalyzeSite(const SiteObservations& site, const LiveCheckOp
         target->path == url->path) {
       findings.push_back(
           MakeFinding("STW106", absl::StrCat("a request marked X-Forwarded-Proto: https got ",
-                                             secure.status, " to ", location)));
+                                             secure.status, " to ", Quote(location))));
     }
   }
   // Behind a loop the site never answers HTTPS requests with a page: its headers cannot be
@@ -248,13 +265,14 @@ std::vector<Finding> AnalyzeSite(const SiteObservations& site, const LiveCheckOp
     bool to_https = absl::StartsWith(location, "https://");
     std::string how = site.insecure_is_separate_url ? "plain http://" : "X-Forwarded-Proto: http";
     if (!IsRedirect(insecure.status) || !to_https) {
-      findings.push_back(
-          MakeFinding("STW105", absl::StrCat("a request over ", how, " got ", insecure.status,
-                                             location.empty() ? "" : absl::StrCat(" to ", location),
-                                             ", not a redirect to https://")));
+      findings.push_back(MakeFinding(
+          "STW105", absl::StrCat("a request over ", how, " got ", insecure.status,
+                                 location.empty() ? "" : absl::StrCat(" to ", Quote(location)),
+                                 ", not a redirect to https://")));
     } else if (insecure.status != 301 && insecure.status != 308) {
-      findings.push_back(MakeFinding("STW107", absl::StrCat("a request over ", how, " got ",
-                                                            insecure.status, " to ", location)));
+      findings.push_back(MakeFinding(
+          "STW107",
+          absl::StrCat("a request over ", how, " got ", insecure.status, " to ", Quote(location))));
     }
   }
 

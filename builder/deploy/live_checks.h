@@ -7,6 +7,8 @@
 //  2. the URL as plain HTTP: "X-Forwarded-Proto: http" to an http:// URL; for an https:// URL,
 //     the same host (default port) and path over http://;
 //  3. a path that cannot exist (/stowage-check-404-probe/) as HTTPS, for the 404 page.
+// The site's text (header values, Locations, cookie names) is quoted escaped and capped in
+// findings (net::ServerText); bodies are read up to kMaxCheckedBodyBytes.
 #ifndef STOWAGE_BUILDER_DEPLOY_LIVE_CHECKS_H_
 #define STOWAGE_BUILDER_DEPLOY_LIVE_CHECKS_H_
 
@@ -15,11 +17,13 @@
 
 #include "absl/status/statusor.h"
 #include "builder/deploy/findings.h"
-#include "builder/deploy/http_client.h"
+#include "builder/net/http.h"
 
 namespace stowage {
 
 constexpr char kNotFoundProbePath[] = "/stowage-check-404-probe/";
+// How much of a page the checks read (the debug-page markers are near the top).
+inline constexpr size_t kMaxCheckedBodyBytes = 1 << 20;
 
 struct LiveCheckOptions {
   std::string url;
@@ -31,13 +35,14 @@ struct LiveCheckOptions {
 
 struct SiteObservations {
   std::string url;
-  absl::StatusOr<HttpResponse> secure = absl::UnknownError("not fetched");
-  absl::StatusOr<HttpResponse> insecure = absl::UnknownError("not fetched");
-  absl::StatusOr<HttpResponse> not_found = absl::UnknownError("not fetched");
+  absl::StatusOr<net::HttpResponse> secure = absl::UnknownError("not fetched");
+  absl::StatusOr<net::HttpResponse> insecure = absl::UnknownError("not fetched");
+  absl::StatusOr<net::HttpResponse> not_found = absl::UnknownError("not fetched");
   bool insecure_is_separate_url = false;  // request 2 went to http:// of an https:// URL
 };
 
-// Validates the URL (http or https, a host) and splits it.
+// Validates the URL (http or https, a host, no user info; parsed with libcurl's URL API) and
+// splits it.
 struct SiteUrl {
   std::string scheme;     // http or https
   std::string authority;  // host[:port]
@@ -45,7 +50,7 @@ struct SiteUrl {
 };
 absl::StatusOr<SiteUrl> ParseSiteUrl(const std::string& url);
 
-SiteObservations ObserveSite(HttpClient& http, const LiveCheckOptions& options);
+SiteObservations ObserveSite(net::HttpClient& http, const LiveCheckOptions& options);
 std::vector<Finding> AnalyzeSite(const SiteObservations& site, const LiveCheckOptions& options);
 
 }  // namespace stowage

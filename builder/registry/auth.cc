@@ -9,8 +9,9 @@
 #include "absl/time/clock.h"
 #include "builder/common/json_file.h"
 #include "builder/common/status_macros.h"
+#include "builder/net/server_text.h"
+#include "builder/net/url.h"
 #include "builder/registry/registry_error.h"
-#include "builder/registry/url.h"
 
 namespace stowage {
 namespace registry {
@@ -18,34 +19,63 @@ namespace {
 
 // Refresh a little before the registry would reject the token.
 constexpr absl::Duration kExpiryMargin = absl::Seconds(10);
-
-std::string BasicHeader(const Credentials& c) {
-  return "Authorization: Basic " + absl::Base64Escape(c.username + ":" + c.password);
-}
+// Redirects a token endpoint may send us through (each hop checked; credentials stay with
+// the realm's origin).
+constexpr int kMaxTokenRedirects = 5;
 
 }  // namespace
 
+std::string BasicAuthorization(const Credentials& c) {
+  return "Basic " + absl::Base64Escape(c.username + ":" + c.password);
+}
+
+void RegisterCredentialSecrets(const Credentials& c) {
+  for (const std::string& secret : {c.password, c.identity_token}) {
+    net::RegisterSecret(secret);
+    net::RegisterSecret(net::PercentEncode(secret));
+  }
+  if (!c.username.empty() || !c.password.empty()) {
+    std::string pair = c.username + ":" + c.password;
+    net::RegisterSecret(absl::Base64Escape(pair));
+    net::RegisterSecret(absl::WebSafeBase64Escape(pair));
+  }
+}
+
 absl::StatusOr<Token> ParseTokenResponse(const std::string& body, absl::Time now) {
+  if (body.size() > kMaxTokenResponseBytes) {
+    return absl::InvalidArgumentError("the token server's answer is too large");
+  }
   ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(body, "the token server's answer"));
   if (!j.is_object()) return absl::InvalidArgumentError("token server answer is not a JSON object");
   Token t;
   for (const char* field : {"token", "access_token"}) {
-    if (j.contains(field) && j[field].is_string() && !j[field].get<std::string>().empty()) {
-      t.value = j[field].get<std::string>();
+    auto it = j.find(field);
+    if (it != j.end() && it->is_string() && !it->get_ref<const std::string&>().empty()) {
+      t.value = it->get<std::string>();
       break;
     }
   }
   if (t.value.empty()) return absl::InvalidArgumentError("token server answer has no token");
   int64_t expires_in = 60;
-  if (j.contains("expires_in") && j["expires_in"].is_number_integer()) {
-    expires_in = std::max<int64_t>(j["expires_in"].get<int64_t>(), 0);
+  auto it = j.find("expires_in");
+  if (it != j.end() && it->is_number_unsigned()) {
+    expires_in = static_cast<int64_t>(
+        std::min<uint64_t>(it->get<uint64_t>(), static_cast<uint64_t>(kMaxTokenLifetimeSeconds)));
+  } else if (it != j.end() && it->is_number_integer()) {
+    expires_in = 0;  // negative: already expired
   }
   t.expires = now + absl::Seconds(expires_in);
   return t;
 }
 
-Authenticator::Authenticator(std::string host, Credentials credentials, TokenHttp http)
-    : host_(std::move(host)), credentials_(std::move(credentials)), http_(std::move(http)) {}
+Authenticator::Authenticator(std::string host, Credentials credentials, TokenHttp http,
+                             AuthPolicy policy)
+    : host_(std::move(host)),
+      credentials_(std::move(credentials)),
+      http_(std::move(http)),
+      policy_(policy) {
+  RegisterCredentialSecrets(credentials_);
+}
 
 bool Authenticator::has_challenge() const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -64,11 +94,12 @@ std::string Authenticator::CacheKey(const std::vector<std::string>& scopes) {
   return absl::StrJoin(sorted, " ");
 }
 
-absl::StatusOr<std::string> Authenticator::HeaderFor(const std::vector<std::string>& scopes) {
+absl::StatusOr<std::string> Authenticator::AuthorizationFor(
+    const std::vector<std::string>& scopes) {
   std::lock_guard<std::mutex> lock(mu_);
   if (challenge_.scheme == "basic") {
     if (credentials_.username.empty()) return std::string();
-    return BasicHeader(credentials_);
+    return BasicAuthorization(credentials_);
   }
   if (challenge_.scheme != "bearer") return std::string();
   std::string key = CacheKey(scopes);
@@ -77,12 +108,12 @@ absl::StatusOr<std::string> Authenticator::HeaderFor(const std::vector<std::stri
     ASSIGN_OR_RETURN(Token token, FetchToken(scopes));
     it = tokens_.insert_or_assign(key, std::move(token)).first;
   }
-  return "Authorization: Bearer " + it->second.value;
+  return "Bearer " + it->second.value;
 }
 
 absl::Status Authenticator::OnUnauthorized(const std::string& www_authenticate,
                                            const std::vector<std::string>& scopes,
-                                           const std::string& rejected_header) {
+                                           const std::string& rejected) {
   std::vector<Challenge> challenges = ParseChallenges(www_authenticate);
   const Challenge* chosen = nullptr;
   for (const Challenge& c : challenges) {
@@ -94,7 +125,7 @@ absl::Status Authenticator::OnUnauthorized(const std::string& www_authenticate,
   if (chosen == nullptr) {
     return absl::PermissionDeniedError(absl::StrCat(
         host_, " answered 401 without a Basic or Bearer challenge (WWW-Authenticate: \"",
-        www_authenticate.substr(0, 200), "\")"));
+        net::ServerText(www_authenticate, 200), "\")"));
   }
   std::lock_guard<std::mutex> lock(mu_);
   challenge_ = *chosen;
@@ -105,7 +136,7 @@ absl::Status Authenticator::OnUnauthorized(const std::string& www_authenticate,
                        " requires a login and no credentials were found for it (docker config.json "
                        "auths, credHelpers or credsStore)"));
     }
-    if (absl::StartsWith(rejected_header, "Authorization: Basic")) {
+    if (absl::StartsWith(rejected, "Basic ")) {
       return absl::PermissionDeniedError(
           absl::StrCat(host_, " rejected the credentials from ", credentials_.origin));
     }
@@ -114,71 +145,70 @@ absl::Status Authenticator::OnUnauthorized(const std::string& www_authenticate,
   if (challenge_.Param("realm").empty()) {
     return absl::PermissionDeniedError(host_ + " sent a Bearer challenge without a realm");
   }
-  if (absl::StartsWith(rejected_header, "Authorization: Bearer") &&
-      chosen->Param("error") == "insufficient_scope") {
+  if (absl::StartsWith(rejected, "Bearer ") && chosen->Param("error") == "insufficient_scope") {
     // The token was issued for exactly these scopes: another one will not do better.
-    return absl::PermissionDeniedError(absl::StrCat(
-        host_, " denied ",
-        chosen->Param("scope").empty() ? absl::StrJoin(scopes, " ") : chosen->Param("scope"),
-        " (insufficient_scope) to ",
-        credentials_.anonymous() ? "anonymous requests: log in (docker config.json)"
-                                 : credentials_.origin + " credentials"));
+    return absl::PermissionDeniedError(
+        absl::StrCat(host_, " denied ",
+                     chosen->Param("scope").empty() ? absl::StrJoin(scopes, " ")
+                                                    : net::ServerText(chosen->Param("scope"), 200),
+                     " (insufficient_scope) to ",
+                     credentials_.anonymous() ? "anonymous requests: log in (docker config.json)"
+                                              : credentials_.origin + " credentials"));
   }
   std::string key = CacheKey(scopes);
   auto it = tokens_.find(key);
-  if (it != tokens_.end()) {
-    if (rejected_header == "Authorization: Bearer " + it->second.value) {
-      // The registry no longer accepts this token (expired or revoked): fetch a fresh one.
-      tokens_.erase(it);
-      return absl::OkStatus();
-    }
-    return absl::OkStatus();  // another request refreshed it meanwhile
+  if (it != tokens_.end() && rejected == "Bearer " + it->second.value) {
+    // The registry no longer accepts this token (expired or revoked): fetch a fresh one.
+    tokens_.erase(it);
   }
+  // Otherwise another request refreshed it meanwhile, or this is the first challenge.
   return absl::OkStatus();
 }
 
 absl::StatusOr<Token> Authenticator::FetchToken(const std::vector<std::string>& scopes) {
-  const std::string realm = challenge_.Param("realm");
   const std::string service = challenge_.Param("service");
-  std::string realm_host;
-  {
-    std::string scheme;
-    size_t p = realm.find("://");
-    if (p == std::string::npos) {
-      return absl::PermissionDeniedError("token realm \"" + realm + "\" is not an absolute URL");
-    }
-    scheme = realm.substr(0, p);
-    realm_host = realm.substr(p + 3);
-    realm_host = realm_host.substr(0, realm_host.find_first_of("/?"));
-    if (scheme == "http" && !credentials_.anonymous() && !IsLoopbackHost(realm_host)) {
-      return absl::PermissionDeniedError(
-          "refusing to send credentials to a plain-HTTP token realm on " + realm_host);
-    }
+  // Parsed by libcurl, never cut by hand: "http://[::1]@other.example/token" names
+  // other.example (and is refused for its user info).
+  absl::StatusOr<net::Url> parsed = net::ParseUrl(challenge_.Param("realm"), "token realm");
+  if (!parsed.ok()) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(host_, " sent an unusable Bearer challenge: ", parsed.status().message()));
   }
-  HttpRequest request;
-  request.follow_redirects = true;
+  const net::Url& realm = *parsed;
+  const std::string realm_host = net::ServerText(realm.origin.HostAndPort(), 200);
+  if (realm.origin.scheme == "http" && !realm.IsLoopback() && !policy_.allow_plain_http_realm) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("refusing the plain-HTTP token realm ", net::RedactUrl(realm.text), " that ",
+                     host_, " named: only loopback hosts may use http:// without --insecure"));
+  }
+  net::HttpRequest request;
+  request.max_redirects = kMaxTokenRedirects;
+  request.max_body_bytes = kMaxTokenResponseBytes;
   if (!credentials_.identity_token.empty()) {
     // An identity token is an OAuth2 refresh token (docker login with a token).
     request.method = "POST";
-    request.url = realm;
-    request.headers.push_back("Content-Type: application/x-www-form-urlencoded");
+    request.url = realm.text;
+    request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
     request.body = absl::StrCat("grant_type=refresh_token&client_id=stowage&refresh_token=",
-                                PercentEncode(credentials_.identity_token),
-                                "&service=", PercentEncode(service),
-                                "&scope=", PercentEncode(absl::StrJoin(scopes, " ")));
+                                net::PercentEncode(credentials_.identity_token),
+                                "&service=", net::PercentEncode(service),
+                                "&scope=", net::PercentEncode(absl::StrJoin(scopes, " ")));
   } else {
     request.method = "GET";
-    std::string url = realm;
+    std::string url = realm.text;
     if (!service.empty()) {
-      ASSIGN_OR_RETURN(url, AddQueryParameter(url, "service", service));
+      ASSIGN_OR_RETURN(url, net::AddQueryParameter(url, "service", service));
     }
     for (const std::string& scope : scopes) {
-      ASSIGN_OR_RETURN(url, AddQueryParameter(url, "scope", scope));
+      ASSIGN_OR_RETURN(url, net::AddQueryParameter(url, "scope", scope));
     }
     request.url = url;
-    if (!credentials_.username.empty()) request.headers.push_back(BasicHeader(credentials_));
+    if (!credentials_.username.empty()) {
+      // Bound to the realm's origin: a redirect elsewhere goes without it.
+      request.credential = net::Credential{BasicAuthorization(credentials_), realm.origin};
+    }
   }
-  ASSIGN_OR_RETURN(HttpResponse response, http_(request));
+  ASSIGN_OR_RETURN(net::HttpResponse response, http_(request));
   if (response.status == 401 || response.status == 403) {
     return absl::PermissionDeniedError(absl::StrCat(
         "token server ", realm_host, " refused ",
@@ -189,6 +219,7 @@ absl::StatusOr<Token> Authenticator::FetchToken(const std::vector<std::string>& 
     return RegistryError(response.status, response.body, "token request to " + realm_host);
   }
   ASSIGN_OR_RETURN(Token token, ParseTokenResponse(response.body, absl::Now()));
+  net::RegisterSecret(token.value);
   ++tokens_fetched_;
   return token;
 }

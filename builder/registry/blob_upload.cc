@@ -8,9 +8,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "builder/common/files.h"
 #include "builder/common/status_macros.h"
 #include "builder/digest/sha256.h"
+#include "builder/net/server_text.h"
+#include "builder/net/url.h"
 #include "builder/registry/registry_error.h"
 #include "builder/registry/url.h"
 
@@ -28,13 +31,19 @@ absl::Status AsError(const absl::StatusOr<HttpResponse>& r, const std::string& w
 }
 
 // The next URL for an upload session: the response's Location resolved against the URL that
-// answered.
-absl::StatusOr<std::string> NextLocation(const HttpResponse& r, const std::string& what) {
+// answered, on the registry's origin or a host the user allowed (checked before the session
+// is tracked, so not even the cancelling DELETE goes anywhere else).
+absl::StatusOr<std::string> NextLocation(const RegistryClient& client, const HttpResponse& r,
+                                         const std::string& what) {
   std::string location = r.Header("location");
   if (location.empty()) {
     return absl::FailedPreconditionError(what + ": the registry sent no Location header");
   }
-  return ResolveLocation(r.url, location);
+  absl::StatusOr<std::string> next = client.ResolveLocation(r.url, location);
+  if (!next.ok()) {
+    return absl::Status(next.status().code(), absl::StrCat(what, ": ", next.status().message()));
+  }
+  return next;
 }
 
 class UploadSession {
@@ -57,12 +66,11 @@ class UploadSession {
       // The session is lost or the registry failed: start over with a new session.
       std::optional<absl::Duration> delay = backoff_.NextDelay();
       if (!delay.has_value()) {
-        return absl::UnavailableError(absl::StrCat(r.status().message(), " (gave up after ",
-                                                   backoff_.retries(), " retries)"));
+        return absl::UnavailableError(absl::StrCat(r.status().message(), backoff_.GaveUp()));
       }
-      std::fprintf(stderr, "retry %d: %s %s: new upload session in %.1fs (%s)\n",
-                   backoff_.retries(), blob_.kind.c_str(), blob_.digest.c_str(),
-                   absl::ToDoubleSeconds(*delay), std::string(r.status().message()).c_str());
+      net::PrintDiagnostic(absl::StrFormat("retry %d: %s %s: new upload session in %.1fs (%s)",
+                                           backoff_.retries(), blob_.kind, blob_.digest,
+                                           absl::ToDoubleSeconds(*delay), r.status().message()));
       if (!SleepUnlessCancelled(*delay, client_.options().cancelled)) {
         return absl::CancelledError("interrupted");
       }
@@ -79,8 +87,8 @@ class UploadSession {
     result_ = BlobResult{};
     std::string start_url = absl::StrCat("/v2/", name_, "/blobs/uploads/");
     if (!blob_.mount_from.empty() && blob_.mount_from != name_) {
-      start_url += absl::StrCat("?mount=", PercentEncode(blob_.digest),
-                                "&from=", PercentEncode(blob_.mount_from));
+      start_url += absl::StrCat("?mount=", net::PercentEncode(blob_.digest),
+                                "&from=", net::PercentEncode(blob_.mount_from));
     }
     HttpRequest post;
     post.method = "POST";
@@ -92,7 +100,7 @@ class UploadSession {
       result_.outcome = BlobOutcome::kMounted;
       return result_;
     }
-    ASSIGN_OR_RETURN(location_, NextLocation(*r, What("start upload of")));
+    ASSIGN_OR_RETURN(location_, NextLocation(client_, *r, What("start upload of")));
     client_.TrackUpload(location_, scopes_);
     result_.outcome = BlobOutcome::kUploaded;
     min_chunk_ = 0;
@@ -100,9 +108,13 @@ class UploadSession {
     absl::Status s = blob_.size > options_.chunk_threshold ? Chunked() : Monolithic();
     // An interrupted session stays tracked: the push DELETEs it before exiting. A request cut
     // short by the interrupt may surface as another error (a failed status request reads as
-    // "session lost"), so the flag itself decides.
+    // "session lost"), so the flag itself decides. The same for a passed deadline.
     if (absl::IsCancelled(s) || client_.interrupted()) {
       return absl::CancelledError("interrupted");
+    }
+    if (absl::IsDeadlineExceeded(s) || client_.deadline_passed()) {
+      return absl::IsDeadlineExceeded(s) ? s
+                                         : client_.options().deadline->Exceeded(What("upload of"));
     }
     client_.UntrackUpload(location_);
     if (!s.ok()) {
@@ -142,15 +154,15 @@ class UploadSession {
     if (!r.ok() || r->status != 201) return AsError(r, What("finish upload of"));
     std::string echoed = r->Header("docker-content-digest");
     if (!echoed.empty() && echoed != blob_.digest) {
-      return absl::DataLossError(
-          absl::StrCat(What("upload of"), ": registry stored it as ", echoed));
+      return absl::DataLossError(absl::StrCat(What("upload of"), ": registry stored it as \"",
+                                              net::ServerText(echoed, 100), "\""));
     }
     result_.bytes_sent += r->bytes_sent;
     return absl::OkStatus();
   }
 
   absl::Status Monolithic() {
-    ASSIGN_OR_RETURN(std::string url, AddQueryParameter(location_, "digest", blob_.digest));
+    ASSIGN_OR_RETURN(std::string url, net::AddQueryParameter(location_, "digest", blob_.digest));
     HttpRequest put = BodyRequest("PUT", url, 0, blob_.size);
     absl::StatusOr<HttpResponse> r = client_.Send(put, scopes_, /*retry=*/false);
     if (r.ok() && r->status == 404) {
@@ -168,10 +180,10 @@ class UploadSession {
     while (offset < blob_.size) {
       int64_t length = std::min(chunk, blob_.size - offset);
       HttpRequest patch = BodyRequest("PATCH", location_, offset, length);
-      patch.headers.push_back(absl::StrCat("Content-Range: ", offset, "-", offset + length - 1));
+      patch.headers.emplace_back("Content-Range", absl::StrCat(offset, "-", offset + length - 1));
       absl::StatusOr<HttpResponse> r = client_.Send(patch, scopes_, /*retry=*/false);
       if (r.ok() && r->status == 202) {
-        ASSIGN_OR_RETURN(std::string next, NextLocation(*r, What("upload chunk of")));
+        ASSIGN_OR_RETURN(std::string next, NextLocation(client_, *r, What("upload chunk of")));
         MoveTo(next);
         result_.bytes_sent += r->bytes_sent;
         offset = NextOffsetFromRange(r->Header("range")).value_or(offset + length);
@@ -198,18 +210,16 @@ class UploadSession {
         return absl::UnavailableError(absl::StrCat(What("resume upload of"), ": ", why,
                                                    ", and the session could not be resumed"));
       }
-      std::string loc = s->Header("location");
-      if (!loc.empty()) {
-        ASSIGN_OR_RETURN(std::string next, ResolveLocation(s->url, loc));
+      if (!s->Header("location").empty()) {
+        ASSIGN_OR_RETURN(std::string next, NextLocation(client_, *s, What("resume upload of")));
         MoveTo(next);
       }
       int64_t resume_at = NextOffsetFromRange(s->Header("range")).value_or(0);
-      std::fprintf(stderr, "resume %s %s at byte %lld of %lld (%s)\n", blob_.kind.c_str(),
-                   blob_.digest.c_str(), static_cast<long long>(resume_at),
-                   static_cast<long long>(blob_.size), why.c_str());
+      net::PrintDiagnostic(absl::StrFormat("resume %s %s at byte %d of %d (%s)", blob_.kind,
+                                           blob_.digest, resume_at, blob_.size, why));
       offset = resume_at;
     }
-    ASSIGN_OR_RETURN(std::string url, AddQueryParameter(location_, "digest", blob_.digest));
+    ASSIGN_OR_RETURN(std::string url, net::AddQueryParameter(location_, "digest", blob_.digest));
     HttpRequest put;
     put.method = "PUT";
     put.url = url;

@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "builder/common/status_macros.h"
+#include "builder/net/deadline.h"
+#include "builder/net/url.h"
 #include "builder/registry/signals.h"
 
 namespace stowage {
@@ -27,6 +29,22 @@ absl::StatusOr<ClientOptions> ClientOptionsFromFlags(const Flags& flags,
   o.retry.max_retries = static_cast<int>(retries);
   ASSIGN_OR_RETURN(int64_t max_time, PositiveInt(flags, "retry-max-time", 120));
   o.retry.max_total = absl::Seconds(max_time);
+  if (flags.Has("timeout")) {
+    ASSIGN_OR_RETURN(absl::Duration timeout, net::ParseTimeout(flags.Get("timeout"), "--timeout"));
+    o.deadline = std::make_shared<net::Deadline>(
+        timeout, absl::StrCat("--timeout ", net::ShortDuration(timeout)), /*extendable=*/false);
+  } else {
+    o.deadline = std::make_shared<net::Deadline>(kDefaultRegistryTimeout, "the default --timeout",
+                                                 /*extendable=*/true);
+  }
+  o.retry.deadline = o.deadline.get();
+  for (const std::string& host : flags.GetAll("allow-upload-host")) {
+    if (!net::ParseUrl("https://" + host + "/").ok() || host.find('/') != std::string::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--allow-upload-host \"", host, "\": want HOST or HOST:PORT"));
+    }
+    o.allowed_upload_hosts.push_back(host);
+  }
   if (!o.ca_cert.empty() && access(o.ca_cert.c_str(), R_OK) != 0) {
     return absl::NotFoundError("cannot read --ca-cert " + o.ca_cert);
   }

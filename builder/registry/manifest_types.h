@@ -2,6 +2,8 @@
 #ifndef STOWAGE_BUILDER_REGISTRY_MANIFEST_TYPES_H_
 #define STOWAGE_BUILDER_REGISTRY_MANIFEST_TYPES_H_
 
+#include <cstddef>
+
 #include "absl/strings/string_view.h"
 
 namespace stowage {
@@ -17,6 +19,10 @@ inline constexpr char kAcceptManifests[] =
     "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, "
     "application/vnd.docker.distribution.manifest.v2+json, "
     "application/vnd.docker.distribution.manifest.list.v2+json";
+
+// A manifest or index a registry sends us may be this large (the distribution spec asks
+// registries to accept at least 4 MiB); a longer answer fails the request.
+inline constexpr size_t kMaxManifestResponseBytes = 4 << 20;
 
 inline bool IsIndexType(absl::string_view media_type) {
   return media_type == kOciIndex || media_type == kDockerList;

@@ -19,6 +19,7 @@
 #include "builder/common/json_file.h"
 #include "builder/common/status_macros.h"
 #include "builder/digest/sha256.h"
+#include "builder/net/server_text.h"
 #include "builder/registry/challenge.h"
 #include "builder/registry/manifest_types.h"
 #include "builder/registry/registry_error.h"
@@ -85,7 +86,8 @@ class RegistrySource : public Source {
   absl::StatusOr<std::pair<std::string, std::string>> Manifest(const std::string& ref) override {
     HttpRequest req;
     req.url = absl::StrCat("/v2/", repo_.name, "/manifests/", ref);
-    req.headers.push_back(std::string("Accept: ") + kAcceptManifests);
+    req.headers.emplace_back("Accept", kAcceptManifests);
+    req.max_body_bytes = kMaxManifestResponseBytes;
     ASSIGN_OR_RETURN(HttpResponse r, client_.Send(req, scopes_));
     if (r.status != 200) {
       return RegistryError(r.status, r.body, absl::StrCat("GET manifest ", Where(), ":", ref));
@@ -102,7 +104,8 @@ class RegistrySource : public Source {
       RETURN_IF_ERROR(writer.Open(path));
       HttpRequest req;
       req.url = absl::StrCat("/v2/", repo_.name, "/blobs/", digest);
-      req.follow_redirects = true;  // blob stores often redirect to object storage
+      // Blob stores often redirect to object storage: followed without credentials.
+      req.max_redirects = net::kMaxRedirects;
       req.sink = [&writer](const char* d, size_t n) { return writer.Write(d, n); };
       absl::StatusOr<HttpResponse> r = client_.Send(req, scopes_, /*retry=*/false);
       bool transient = r.ok() ? IsRetryableHttpStatus(r->status) : IsRetryableStatus(r.status());
@@ -294,7 +297,8 @@ absl::StatusOr<std::string> Pull(const PullRequest& request, RegistryClient* cli
   ASSIGN_OR_RETURN(nlohmann::json manifest, ParseJson(manifest_bytes, "manifest"));
   if (media_type.empty()) media_type = manifest.value("mediaType", std::string(kOciManifest));
   if (!IsManifestType(media_type)) {
-    return absl::InvalidArgumentError("unsupported manifest media type \"" + media_type + "\"");
+    return absl::InvalidArgumentError("unsupported manifest media type \"" +
+                                      net::ServerText(media_type, 200) + "\"");
   }
   std::string manifest_digest = Sha256Digest(manifest_bytes);
   if (!manifest.contains("config") || !manifest.contains("layers") ||
@@ -306,6 +310,15 @@ absl::StatusOr<std::string> Pull(const PullRequest& request, RegistryClient* cli
   for (const auto& l : manifest["layers"]) {
     ASSIGN_OR_RETURN(Desc d, ReadDesc(l, "manifest layer"));
     layers.push_back(std::move(d));
+  }
+  if (client != nullptr && client->options().deadline) {
+    // The default deadline grows with what there is to fetch (a --timeout never does).
+    int64_t bytes = std::min<int64_t>(config.size, kMaxTransferAllowanceBytes);
+    for (const Desc& d : layers) {
+      bytes = std::min(kMaxTransferAllowanceBytes,
+                       bytes + std::min<int64_t>(d.size, kMaxTransferAllowanceBytes));
+    }
+    client->options().deadline->ExtendBy(TransferAllowance(bytes));
   }
 
   const std::string& out = request.output;

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "builder/common/status_macros.h"
+#include "builder/net/server_text.h"
 #include "builder/registry/challenge.h"
 #include "builder/registry/registry_error.h"
 
@@ -34,15 +35,16 @@ absl::Status PutManifest(RegistryClient& client, const std::string& name,
   HttpRequest put;
   put.method = "PUT";
   put.url = absl::StrCat("/v2/", name, "/manifests/", reference);
-  put.headers.push_back("Content-Type: " + manifest.media_type);
+  put.headers.emplace_back("Content-Type", manifest.media_type);
   put.body = manifest.bytes;
   std::string what = absl::StrCat("PUT manifest ", client.host(), "/", name, ":", reference);
   ASSIGN_OR_RETURN(HttpResponse r, client.Send(put, scopes));
   if (r.status != 201 && r.status != 200) return RegistryError(r.status, r.body, what);
   std::string echoed = r.Header("docker-content-digest");
   if (!echoed.empty() && echoed != manifest.digest) {
-    return absl::DataLossError(absl::StrCat(what, ": registry stored digest ", echoed,
-                                            " but the manifest's digest is ", manifest.digest));
+    return absl::DataLossError(absl::StrCat(what, ": registry stored digest \"",
+                                            net::ServerText(echoed, 100),
+                                            "\" but the manifest's digest is ", manifest.digest));
   }
   return absl::OkStatus();
 }
@@ -107,6 +109,15 @@ absl::StatusOr<PushReport> Push(RegistryClient& client, const PushPlan& plan,
       return absl::CancelledError(absl::StrCat("interrupted; cancelled ", confirmed, " of ",
                                                attempted,
                                                " open upload session(s); no tag was moved"));
+    }
+    if (absl::IsDeadlineExceeded(s)) {
+      // The deadline passed mid-upload: leave the registry no half-open sessions either.
+      int attempted = 0;
+      int confirmed = client.CancelOpenUploads(&attempted);
+      if (attempted > 0) {
+        return absl::Status(s.code(), absl::StrCat(s.message(), "; cancelled ", confirmed, " of ",
+                                                   attempted, " open upload session(s)"));
+      }
     }
     return s;
   };

@@ -24,6 +24,7 @@ constexpr char kUsage[] =
     "         [--stable-status F] [--volatile-status F]   ({KEY} in tags from workspace status)\n"
     "         (--manifest F --config F [--layer DESCRIPTOR=BLOB]... | --spec F [--spec-base DIR])\n"
     "         [--jobs N] [--insecure] [--ca-cert F] [--retries N] [--retry-max-time SECONDS]\n"
+    "         [--timeout DURATION] [--allow-upload-host HOST[:PORT]]...\n"
     "         [--chunk-threshold BYTES] [--chunk-size BYTES] [--verbose]";
 
 absl::StatusOr<std::vector<std::string>> ReadTags(const Flags& flags) {
@@ -64,12 +65,12 @@ absl::StatusOr<std::vector<std::string>> ReadTags(const Flags& flags) {
 }
 
 absl::Status PushMain(const std::vector<std::string>& args) {
-  ASSIGN_OR_RETURN(
-      Flags flags,
-      Flags::Parse(args,
-                   {"manifest", "config", "layer", "spec", "spec-base", "repository", "tag",
-                    "tags-file", "stable-status", "volatile-status", "jobs", "insecure!", "ca-cert",
-                    "verbose!", "retries", "retry-max-time", "chunk-threshold", "chunk-size"}));
+  std::vector<std::string> known = {"manifest",      "config",          "layer", "spec",
+                                    "spec-base",     "repository",      "tag",   "tags-file",
+                                    "stable-status", "volatile-status", "jobs",  "chunk-threshold",
+                                    "chunk-size"};
+  known.insert(known.end(), kClientFlags.begin(), kClientFlags.end());
+  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, known));
   if (!flags.positional().empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("unexpected argument \"", flags.positional()[0], "\"\n", kUsage));
@@ -109,6 +110,13 @@ absl::Status PushMain(const std::vector<std::string>& args) {
                    PositiveInt(flags, "chunk-size", options.upload.chunk_size));
 
   ASSIGN_OR_RETURN(ClientOptions client_options, ClientOptionsFromFlags(flags, scheme));
+  // The default deadline grows with what there is to upload (a --timeout never does).
+  int64_t bytes = 0;
+  for (const LocalBlob& blob : plan.blobs) {
+    bytes = std::min(kMaxTransferAllowanceBytes,
+                     bytes + std::min<int64_t>(blob.size, kMaxTransferAllowanceBytes));
+  }
+  client_options.deadline->ExtendBy(TransferAllowance(bytes));
   ASSIGN_OR_RETURN(DockerConfig config, DockerConfig::Load());
   ASSIGN_OR_RETURN(Credentials credentials, ResolveCredentials(config, target.host));
   RegistryClient client(target.host, credentials, client_options);

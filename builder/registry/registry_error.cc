@@ -5,28 +5,51 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "builder/net/server_text.h"
 #include "nlohmann/json.hpp"
 
 namespace stowage {
 namespace registry {
+namespace {
+
+// How many entries of an "errors" array a message lists.
+constexpr size_t kMaxErrorsShown = 5;
+
+// A field of an error entry as text: strings as they are, other JSON (numbers, objects) as
+// JSON; never an exception, whatever the type.
+std::string FieldText(const nlohmann::json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
 
 std::string DescribeErrorBody(absl::string_view body) {
   nlohmann::json parsed = nlohmann::json::parse(body.begin(), body.end(), nullptr,
                                                 /*allow_exceptions=*/false);
-  if (!parsed.is_object() || !parsed.contains("errors") || !parsed["errors"].is_array()) return "";
+  if (!parsed.is_object()) return "";
+  auto errors = parsed.find("errors");
+  if (errors == parsed.end() || !errors->is_array()) return "";
   std::vector<std::string> parts;
-  for (const auto& e : parsed["errors"]) {
-    if (!e.is_object()) continue;
-    std::string part = e.value("code", std::string("UNKNOWN"));
-    if (e.contains("message") && e["message"].is_string()) {
-      absl::StrAppend(&part, ": ", e["message"].get<std::string>());
+  for (const nlohmann::json& e : *errors) {
+    if (parts.size() == kMaxErrorsShown) {
+      parts.push_back(absl::StrCat("and ", errors->size() - kMaxErrorsShown, " more"));
+      break;
     }
-    if (e.contains("detail") && !e["detail"].is_null()) {
-      std::string detail =
-          e["detail"].is_string() ? e["detail"].get<std::string>() : e["detail"].dump();
-      if (detail.size() > 300) detail = detail.substr(0, 300) + "...";
-      if (!detail.empty() && detail != "{}" && detail != "[]")
-        absl::StrAppend(&part, " (", detail, ")");
+    if (!e.is_object()) continue;
+    auto code = e.find("code");
+    std::string part = code != e.end() && !code->is_null() ? net::ServerText(FieldText(*code), 100)
+                                                           : std::string("UNKNOWN");
+    auto message = e.find("message");
+    if (message != e.end() && !message->is_null()) {
+      absl::StrAppend(&part, ": ", net::ServerText(FieldText(*message), 300));
+    }
+    auto detail = e.find("detail");
+    if (detail != e.end() && !detail->is_null()) {
+      std::string text = FieldText(*detail);
+      if (!text.empty() && text != "{}" && text != "[]") {
+        absl::StrAppend(&part, " (", net::ServerText(text, 300), ")");
+      }
     }
     parts.push_back(part);
   }
@@ -38,8 +61,7 @@ absl::Status RegistryError(long http_status, absl::string_view body, absl::strin
   if (detail.empty()) {
     absl::string_view text = absl::StripAsciiWhitespace(body);
     text = text.substr(0, text.find('\n'));
-    if (text.size() > 200) text = text.substr(0, 200);
-    detail = text.empty() ? "no details" : absl::StrCat("\"", text, "\"");
+    detail = text.empty() ? "no details" : absl::StrCat("\"", net::ServerText(text, 200), "\"");
   }
   std::string message = absl::StrCat(what, ": HTTP ", http_status, ": ", detail);
   if (http_status == 401) {

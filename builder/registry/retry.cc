@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 
 namespace stowage {
 namespace registry {
@@ -14,9 +15,7 @@ bool IsRetryableHttpStatus(long status) {
   return status >= 500 && status <= 599 && status != 501 && status != 505;
 }
 
-bool IsRetryableStatus(const absl::Status& status) {
-  return absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status);
-}
+bool IsRetryableStatus(const absl::Status& status) { return absl::IsUnavailable(status); }
 
 std::optional<absl::Duration> ParseRetryAfter(absl::string_view value, absl::Time now) {
   value = absl::StripAsciiWhitespace(value);
@@ -40,9 +39,16 @@ Backoff::Backoff(const RetryPolicy& policy, uint64_t seed) : policy_(policy), rn
 std::optional<absl::Duration> Backoff::NextDelay(std::optional<absl::Duration> retry_after) {
   if (retries_ >= policy_.max_retries) return std::nullopt;
   absl::Duration remaining = policy_.max_total - waited_;
+  // A wait that ends at the deadline leaves no time for the attempt after it.
+  const absl::Duration before_deadline =
+      policy_.deadline != nullptr ? policy_.deadline->Remaining() : absl::InfiniteDuration();
   absl::Duration delay;
   if (retry_after.has_value()) {
     if (*retry_after > remaining) return std::nullopt;
+    if (*retry_after >= before_deadline) {
+      stopped_by_deadline_ = true;
+      return std::nullopt;
+    }
     delay = *retry_after;
   } else {
     // Full jitter: uniform in [ceiling/2, ceiling], ceiling = initial * 2^retries, capped.
@@ -56,10 +62,22 @@ std::optional<absl::Duration> Backoff::NextDelay(std::optional<absl::Duration> r
       if (remaining <= absl::ZeroDuration()) return std::nullopt;
       delay = remaining;
     }
+    if (delay >= before_deadline) {
+      stopped_by_deadline_ = true;
+      return std::nullopt;
+    }
   }
   ++retries_;
   waited_ += delay;
   return delay;
+}
+
+std::string Backoff::GaveUp() const {
+  std::string out = absl::StrCat(" (gave up after ", retries_, " retries");
+  if (stopped_by_deadline_) {
+    absl::StrAppend(&out, ": no time left for another before ", policy_.deadline->Describe());
+  }
+  return out + ")";
 }
 
 bool SleepUnlessCancelled(absl::Duration d, const std::atomic<bool>* cancelled) {

@@ -1,23 +1,17 @@
 #include "builder/registry/url.h"
 
-#include <curl/curl.h>
-
-#include <memory>
+#include <algorithm>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "builder/net/url.h"
 
 namespace stowage {
 namespace registry {
 namespace {
-
-struct CurlUrlDeleter {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
-};
-using CurlUrl = std::unique_ptr<CURLU, CurlUrlDeleter>;
 
 bool IsAlnumLower(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
@@ -42,14 +36,6 @@ bool IsValidNameComponent(absl::string_view c) {
   return true;
 }
 
-std::string UrlPart(CURLU* u, CURLUPart part) {
-  char* out = nullptr;
-  if (curl_url_get(u, part, &out, 0) != CURLUE_OK || out == nullptr) return "";
-  std::string s(out);
-  curl_free(out);
-  return s;
-}
-
 }  // namespace
 
 absl::StatusOr<RepositoryRef> ParseRepository(absl::string_view text, std::string* scheme) {
@@ -66,6 +52,11 @@ absl::StatusOr<RepositoryRef> ParseRepository(absl::string_view text, std::strin
         absl::StrCat("invalid repository \"", original, "\": want host[:port]/name"));
   }
   RepositoryRef ref{std::string(text.substr(0, slash)), std::string(text.substr(slash + 1))};
+  // The host as libcurl will read it: no user info ("user@host"), no stray characters.
+  if (!net::ParseUrl("http://" + ref.host + "/").ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid repository \"", original, "\": \"",
+                                                   ref.host, "\" is not a host[:port]"));
+  }
   if (ref.name.find('@') != std::string::npos || ref.name.find(':') != std::string::npos) {
     return absl::InvalidArgumentError(absl::StrCat(
         "invalid repository \"", original, "\": give tags with --tag, not in the repository"));
@@ -95,71 +86,14 @@ absl::Status ValidateTag(absl::string_view tag) {
 }
 
 bool IsLoopbackHost(absl::string_view host) {
-  // Strip the port: "[::1]:5000", "127.0.0.1:5000", "localhost".
-  if (absl::StartsWith(host, "[")) {
-    size_t close = host.find(']');
-    if (close == absl::string_view::npos) return false;
-    return host.substr(1, close - 1) == "::1";
+  std::string authority(host);
+  // A bare IPv6 literal ("::1") has no port: bracket it so that it parses as a host.
+  if (authority.find('[') == std::string::npos &&
+      std::count(authority.begin(), authority.end(), ':') > 1) {
+    authority = "[" + authority + "]";
   }
-  if (host == "::1") return true;
-  size_t colon = host.rfind(':');
-  if (colon != absl::string_view::npos) host = host.substr(0, colon);
-  if (absl::AsciiStrToLower(host) == "localhost") return true;
-  std::vector<absl::string_view> octets = absl::StrSplit(host, '.');
-  if (octets.size() != 4 || octets[0] != "127") return false;
-  for (absl::string_view o : octets) {
-    int v;
-    if (o.empty() || o.size() > 3 || !absl::SimpleAtoi(o, &v) || v < 0 || v > 255) return false;
-  }
-  return true;
-}
-
-absl::StatusOr<std::string> ResolveLocation(absl::string_view request_url,
-                                            absl::string_view location) {
-  if (location.empty()) return absl::InvalidArgumentError("registry sent an empty Location");
-  CurlUrl u(curl_url());
-  std::string base(request_url);
-  if (curl_url_set(u.get(), CURLUPART_URL, base.c_str(), 0) != CURLUE_OK) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid URL \"", request_url, "\""));
-  }
-  // With a URL already set, curl resolves a relative reference against it (RFC 3986 5.2).
-  std::string loc(location);
-  if (curl_url_set(u.get(), CURLUPART_URL, loc.c_str(), 0) != CURLUE_OK) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("registry sent an invalid Location \"", location, "\""));
-  }
-  std::string out = UrlPart(u.get(), CURLUPART_URL);
-  if (out.empty()) return absl::InvalidArgumentError("cannot resolve Location");
-  return out;
-}
-
-std::string PercentEncode(absl::string_view value) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : value) {
-    if (absl::ascii_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
-absl::StatusOr<std::string> AddQueryParameter(absl::string_view url, absl::string_view key,
-                                              absl::string_view value) {
-  CurlUrl u(curl_url());
-  std::string s(url);
-  if (curl_url_set(u.get(), CURLUPART_URL, s.c_str(), 0) != CURLUE_OK) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid URL \"", url, "\""));
-  }
-  std::string param = absl::StrCat(PercentEncode(key), "=", PercentEncode(value));
-  if (curl_url_set(u.get(), CURLUPART_QUERY, param.c_str(), CURLU_APPENDQUERY) != CURLUE_OK) {
-    return absl::InternalError("cannot add a query parameter");
-  }
-  return UrlPart(u.get(), CURLUPART_URL);
+  absl::StatusOr<net::Url> url = net::ParseUrl("http://" + authority + "/");
+  return url.ok() && url->IsLoopback();
 }
 
 }  // namespace registry

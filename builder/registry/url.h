@@ -1,5 +1,5 @@
-// Registry references and URL handling: "host[:port]/name" parsing, which scheme a host gets,
-// and RFC 3986 resolution of the Location headers a registry returns.
+// Registry references: "host[:port]/name" parsing, tag grammar, and which hosts may use plain
+// HTTP. URLs themselves (parsing, origins, Location resolution) are builder/net/url.h.
 #ifndef STOWAGE_BUILDER_REGISTRY_URL_H_
 #define STOWAGE_BUILDER_REGISTRY_URL_H_
 
@@ -30,21 +30,10 @@ absl::StatusOr<RepositoryRef> ParseRepository(absl::string_view text,
 // Checks a tag against [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}.
 absl::Status ValidateTag(absl::string_view tag);
 
-// True for 127.0.0.0/8, ::1 and localhost (with or without a port): the only hosts that may be
-// reached over plain HTTP without --insecure.
+// True for 127.0.0.0/8, ::1 and localhost (with or without a port; "[::1]:5000" or "::1"): the
+// only hosts that may be reached over plain HTTP without --insecure. Parsed by libcurl's URL
+// API (net::IsLoopbackHost), so "127.0.0.1@other.example" is not loopback.
 bool IsLoopbackHost(absl::string_view host_and_port);
-
-// Resolves `location` (absolute URL, absolute path or relative reference) against the URL of
-// the request that returned it (RFC 3986 section 5), keeping the location's query.
-absl::StatusOr<std::string> ResolveLocation(absl::string_view request_url,
-                                            absl::string_view location);
-
-// Appends "key=value" to the URL's query (value percent-encoded), keeping existing parameters.
-absl::StatusOr<std::string> AddQueryParameter(absl::string_view url, absl::string_view key,
-                                              absl::string_view value);
-
-// Percent-encodes everything outside RFC 3986 unreserved characters.
-std::string PercentEncode(absl::string_view value);
 
 }  // namespace registry
 }  // namespace stowage

@@ -16,12 +16,15 @@ PULLER_SOURCES = [
     "builder/common/files.cc",
     "builder/common/json_file.cc",
     "builder/digest/sha256.cc",
+    "builder/net/deadline.cc",
+    "builder/net/http.cc",
+    "builder/net/server_text.cc",
+    "builder/net/url.cc",
     "builder/registry/auth.cc",
     "builder/registry/challenge.cc",
     "builder/registry/client.cc",
     "builder/registry/client_flags.cc",
     "builder/registry/credentials.cc",
-    "builder/registry/http.cc",
     "builder/registry/progress.cc",
     "builder/registry/pull.cc",
     "builder/registry/pull_command.cc",
@@ -39,12 +42,15 @@ PULLER_HEADERS = [
     "builder/common/json_file.h",
     "builder/common/status_macros.h",
     "builder/digest/sha256.h",
+    "builder/net/deadline.h",
+    "builder/net/http.h",
+    "builder/net/server_text.h",
+    "builder/net/url.h",
     "builder/registry/auth.h",
     "builder/registry/challenge.h",
     "builder/registry/client.h",
     "builder/registry/client_flags.h",
     "builder/registry/credentials.h",
-    "builder/registry/http.h",
     "builder/registry/manifest_types.h",
     "builder/registry/progress.h",
     "builder/registry/pull.h",
@@ -137,6 +143,10 @@ def _oci_pull_impl(rctx):
         cmd.append("--insecure")
     if attr.ca_cert:
         cmd += ["--ca-cert", attr.ca_cert]
+
+    # The puller's own deadline ends first, so a stalled registry gives its clear message
+    # instead of Bazel killing the process.
+    cmd += ["--timeout", "%ds" % max(1, attr.timeout - 15)]
     rctx.report_progress("pulling " + what)
     result = rctx.execute(cmd, timeout = attr.timeout, quiet = True)
     if result.return_code != 0:
@@ -168,7 +178,7 @@ _oci_pull = repository_rule(
         "platform": attr.string(default = "linux/amd64", doc = "os/arch[/variant] picked from an index."),
         "insecure": attr.bool(doc = "Allow plain HTTP and unverified TLS for a non-loopback registry."),
         "ca_cert": attr.string(doc = "PEM bundle to trust instead of the system CAs."),
-        "timeout": attr.int(default = 1800),
+        "timeout": attr.int(default = 1800, doc = "Seconds the whole pull may take (stowage pull --timeout, a little less)."),
         "_puller": attr.label(default = Label("@stowage_puller//:stowage-pull")),
     },
 )

@@ -5,11 +5,14 @@
 #include <functional>
 #include <vector>
 
-#include "builder/deploy/http_client.h"
+#include "builder/net/http.h"
 
 namespace stowage {
 
-class FakeHttpClient : public HttpClient {
+using net::HttpRequest;
+using net::HttpResponse;
+
+class FakeHttpClient : public net::HttpClient {
  public:
   using Handler = std::function<absl::StatusOr<HttpResponse>(const HttpRequest&)>;
   explicit FakeHttpClient(Handler handler) : handler_(std::move(handler)) {}
@@ -25,7 +28,12 @@ class FakeHttpClient : public HttpClient {
   Handler handler_;
 };
 
+// A request header's value; "Authorization" gives the credential's value (what the transport
+// sends when the request's origin is the credential's).
 inline std::string RequestHeader(const HttpRequest& request, const std::string& name) {
+  if (name == "Authorization") {
+    return request.credential.has_value() ? request.credential->authorization : "";
+  }
   for (const auto& [key, value] : request.headers) {
     if (key == name) return value;
   }

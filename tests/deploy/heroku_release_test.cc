@@ -68,6 +68,9 @@ TEST(HerokuReleaseTest, PatchesFormationThenPollsUntilSucceeded) {
   EXPECT_EQ(RequestHeader(patch, "Accept"),
             "application/vnd.heroku+json; version=3.docker-releases");
   EXPECT_EQ(RequestHeader(patch, "Authorization"), std::string("Bearer ") + kKey);
+  // The key is bound to the API's origin: the transport sends it nowhere else.
+  ASSERT_TRUE(patch.credential.has_value());
+  EXPECT_EQ(patch.credential->origin.ToString(), "http://127.0.0.1:1234");
   EXPECT_EQ(RequestHeader(patch, "Content-Type"), "application/json");
   EXPECT_EQ(nlohmann::json::parse(patch.body),
             nlohmann::json::parse(R"({"updates":[{"type":"web","docker_image":"sha256:)" +
@@ -116,7 +119,53 @@ TEST(HerokuReleaseTest, ApiErrorsNeverShowTheKey) {
   EXPECT_NE(message.find("401"), std::string::npos) << message;
   EXPECT_NE(message.find("unauthorized"), std::string::npos) << message;
   EXPECT_EQ(message.find(kKey), std::string::npos) << message;
-  EXPECT_NE(message.find("[redacted]"), std::string::npos) << message;
+  EXPECT_NE(message.find("redacted"), std::string::npos) << message;
+}
+
+TEST(HerokuReleaseTest, ServerTextIsEscaped) {
+  FakeHttpClient http([](const HttpRequest& r) -> absl::StatusOr<HttpResponse> {
+    HttpResponse response;
+    if (r.method == "GET") {
+      response.status = 206;
+      response.body = nlohmann::json::array({{{"version", 1}, {"status", "succeeded"}}}).dump();
+      return response;
+    }
+    response.status = 422;
+    response.body =
+        nlohmann::json({{"id", "\x1b[2Jinvalid"}, {"message", "\x1b]0;pwned\x07 \u202e bad"}})
+            .dump();
+    return response;
+  });
+  auto release = ReleaseOnHeroku(http, Options());
+  ASSERT_FALSE(release.ok());
+  std::string message(release.status().message());
+  EXPECT_EQ(message.find('\x1b'), std::string::npos) << message;
+  EXPECT_EQ(message.find('\x07'), std::string::npos) << message;
+  EXPECT_EQ(message.find("\u202e"), std::string::npos) << message;
+  EXPECT_NE(message.find("\\x1b[2Jinvalid"), std::string::npos) << message;
+}
+
+TEST(HerokuReleaseTest, WrongJsonTypesAreErrorsNotCrashes) {
+  for (const char* body : {R"({"version":1})", R"([{"version":"1"}])", R"([1,2])", "[[]]",
+                           R"([{"version":1,"status":5,"description":[]}])", "not json"}) {
+    auto r = NewestRelease(body);
+    if (r.ok()) {
+      ASSERT_TRUE(r->has_value()) << body;
+      EXPECT_EQ((*r)->status, "") << body;
+    }
+  }
+}
+
+TEST(HerokuReleaseTest, ApiUrlIsParsedNotCut) {
+  EXPECT_TRUE(ValidateApiUrl("https://api.heroku.com").ok());
+  EXPECT_TRUE(ValidateApiUrl("http://127.0.0.1:5000/").ok());
+  EXPECT_TRUE(ValidateApiUrl("http://[::1]:5000").ok());
+  // "127.0.0.1@" is user info: the host is other.example.
+  EXPECT_FALSE(ValidateApiUrl("http://127.0.0.1@other.example/").ok());
+  EXPECT_FALSE(ValidateApiUrl("http://localhost.other.example/").ok());
+  EXPECT_FALSE(ValidateApiUrl("file:///etc/passwd").ok());
+  EXPECT_FALSE(ValidateAppName(std::string(100000, 'a')).ok());
+  EXPECT_FALSE(ValidateProcessType(std::string(100000, 'a')).ok());
 }
 
 TEST(HerokuReleaseTest, RefusesBadInputBeforeAnyRequest) {

@@ -87,8 +87,42 @@ TEST(LiveChecksTest, RequestsStayOnTheSiteWithBoundedTimeouts) {
   EXPECT_EQ(http.requests[2].url, "http://app.test:8000/stowage-check-404-probe/");
   for (const HttpRequest& r : http.requests) {
     EXPECT_EQ(r.method, "GET");
-    EXPECT_LE(r.total_timeout_ms, 3000);
+    EXPECT_LE(r.timeout, absl::Milliseconds(3000));
+    EXPECT_FALSE(r.credential.has_value());
+    EXPECT_TRUE(r.truncate_body);
   }
+}
+
+TEST(LiveChecksTest, ServerTextInFindingsIsEscapedAndCapped) {
+  Site hostile;
+  hostile.tweak = [](const HttpRequest&, HttpResponse& r) {
+    // A 30 KB Server header with a version (a std::regex recursed to a crash on it) and
+    // terminal escapes in header values.
+    SetHeader(r, "server", std::string(30000, 'x') + " nginx/1.25");
+    SetHeader(r, "x-frame-options", "\x1b]0;owned\x07SAMEORIGIN");
+  };
+  FakeHttpClient http(hostile);
+  LiveCheckOptions options;
+  options.url = "http://app.test/";
+  std::set<std::string> ids;
+  for (const Finding& f : AnalyzeSite(ObserveSite(http, options), options)) {
+    ids.insert(f.id);
+    EXPECT_EQ(f.message.find('\x1b'), std::string::npos) << f.message;
+    EXPECT_EQ(f.message.find('\x07'), std::string::npos) << f.message;
+    EXPECT_LT(f.message.size(), 400u) << f.id;
+  }
+  EXPECT_TRUE(ids.count("STW113"));
+  EXPECT_TRUE(ids.count("STW108"));
+}
+
+TEST(LiveChecksTest, RejectsUrlsWithUserInfoOrOtherSchemes) {
+  EXPECT_FALSE(ParseSiteUrl("http://user:pw@app.test/").ok());
+  EXPECT_FALSE(ParseSiteUrl("ftp://app.test/").ok());
+  EXPECT_FALSE(ParseSiteUrl("http://app.test/a b").ok());
+  auto site = ParseSiteUrl("https://APP.test:8443");
+  ASSERT_TRUE(site.ok()) << site.status();
+  EXPECT_EQ(site->authority, "app.test:8443");
+  EXPECT_EQ(site->path, "/");
 }
 
 TEST(LiveChecksTest, HttpsUrlChecksRedirectOverPlainHttp) {

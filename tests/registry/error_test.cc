@@ -1,5 +1,4 @@
 #include "builder/registry/blob_upload.h"
-#include "builder/registry/http.h"
 #include "builder/registry/registry_error.h"
 #include "gtest/gtest.h"
 
@@ -43,11 +42,38 @@ TEST(RangeTest, NextOffset) {
   EXPECT_FALSE(NextOffsetFromRange("abc").has_value());
 }
 
-TEST(RedactTest, AuthorizationValuesNeverShow) {
-  EXPECT_EQ(RedactHeader("Authorization: Bearer abc.def.ghi"), "Authorization: Bearer <redacted>");
-  EXPECT_EQ(RedactHeader("authorization: Basic dXNlcjpwYXNz"), "authorization: Basic <redacted>");
-  EXPECT_EQ(RedactHeader("Set-Cookie: session=1"), "Set-Cookie: <redacted>");
-  EXPECT_EQ(RedactHeader("Content-Type: application/json"), "Content-Type: application/json");
+TEST(RegistryErrorTest, WrongJsonTypesNeverThrow) {
+  // "code": 1 made nlohmann::json's value() throw (SIGABRT) before.
+  for (const char* body :
+       {R"({"errors":[{"code":1}]})", R"({"errors":[{"code":null,"message":2,"detail":[1]}]})",
+        R"({"errors":{"code":"X"}})", R"({"errors":[1,"x",null,[]]})", R"({"errors":"x"})",
+        R"([{"code":"X"}])", R"({"errors":[{"code":{"a":1},"message":{"b":"\u001b[2J"}}]})"}) {
+    absl::Status s = RegistryError(400, body, "PUT x");
+    EXPECT_TRUE(absl::IsInvalidArgument(s)) << body;
+    EXPECT_EQ(std::string(s.message()).find('\x1b'), std::string::npos) << s;
+  }
+  EXPECT_EQ(DescribeErrorBody(R"({"errors":[{"code":1,"message":"m"}]})"), "1: m");
+}
+
+TEST(RegistryErrorTest, ServerTextIsEscapedCappedAndRedacted) {
+  absl::Status s = RegistryError(
+      500, "\x1b[31mboom\x1b[0m Authorization: Basic dXNlcjpwYXNz " + std::string(5000, 'x'),
+      "GET /v2/");
+  std::string m(s.message());
+  EXPECT_EQ(m.find('\x1b'), std::string::npos) << m;
+  EXPECT_EQ(m.find("dXNlcjpwYXNz"), std::string::npos) << m;
+  EXPECT_LT(m.size(), 400u);
+  s = RegistryError(
+      400,
+      R"({"errors":[{"code":"DENIED","message":"echo: Authorization: Bearer eyJhbGciOi.eyJzdWIi.c2ln"}]})",
+      "PUT x");
+  EXPECT_EQ(std::string(s.message()).find("eyJhbGciOi"), std::string::npos) << s;
+  // Many errors: the first few are listed.
+  std::string many = R"({"errors":[)";
+  for (int i = 0; i < 1000; ++i)
+    many += std::string(i ? "," : "") + R"({"code":"C","message":"m"})";
+  many += "]}";
+  EXPECT_LT(RegistryError(400, many, "x").message().size(), 200u);
 }
 
 }  // namespace

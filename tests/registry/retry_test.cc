@@ -62,6 +62,30 @@ TEST(RetryTest, RetryAfterWinsButRespectsBudget) {
   EXPECT_FALSE(b.NextDelay(absl::Seconds(60)).has_value());
 }
 
+TEST(RetryTest, TheDeadlineEndsRetriesWhateverTheBudget) {
+  net::Deadline deadline(absl::Seconds(1), "--timeout 1s", false);
+  RetryPolicy p;
+  p.max_retries = 100;
+  p.max_total = absl::Hours(1);
+  p.initial_delay = absl::Seconds(2);  // every wait would end after the deadline
+  p.deadline = &deadline;
+  Backoff b(p, 1);
+  EXPECT_FALSE(b.NextDelay().has_value());
+  EXPECT_NE(b.GaveUp().find("--timeout 1s"), std::string::npos) << b.GaveUp();
+  // A Retry-After beyond the deadline ends them too.
+  Backoff c(p, 1);
+  EXPECT_FALSE(c.NextDelay(absl::Seconds(5)).has_value());
+  // Short waits are fine while time is left.
+  p.initial_delay = absl::Milliseconds(10);
+  Backoff d(p, 1);
+  EXPECT_TRUE(d.NextDelay().has_value());
+  EXPECT_EQ(d.GaveUp(), " (gave up after 1 retries)");
+}
+
+TEST(RetryTest, ADeadlinePassedIsNotRetried) {
+  EXPECT_FALSE(IsRetryableStatus(absl::DeadlineExceededError("GET x: not finished before")));
+}
+
 TEST(RetryTest, ParsesRetryAfter) {
   absl::Time now = absl::FromUnixSeconds(1445412480);  // Wed, 21 Oct 2015 07:28:00 GMT
   EXPECT_EQ(ParseRetryAfter("5", now), absl::Seconds(5));

@@ -6,46 +6,6 @@ namespace stowage {
 namespace registry {
 namespace {
 
-TEST(ResolveLocationTest, AbsolutePathKeepsSchemeHostAndQuery) {
-  auto r = ResolveLocation("http://127.0.0.1:5000/v2/app/blobs/uploads/",
-                           "/v2/app/blobs/uploads/abc?_state=xyz");
-  ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(*r, "http://127.0.0.1:5000/v2/app/blobs/uploads/abc?_state=xyz");
-}
-
-TEST(ResolveLocationTest, AbsoluteUrlWins) {
-  auto r = ResolveLocation("https://reg.example:443/v2/app/blobs/uploads/",
-                           "https://uploads.example/session/1?sig=a%2Fb");
-  ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(*r, "https://uploads.example/session/1?sig=a%2Fb");
-}
-
-TEST(ResolveLocationTest, RelativeReferenceResolvesAgainstRequestDirectory) {
-  auto r = ResolveLocation("https://reg.example/v2/app/blobs/uploads/", "abc?x=1");
-  ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(*r, "https://reg.example/v2/app/blobs/uploads/abc?x=1");
-  r = ResolveLocation("https://reg.example/v2/app/blobs/uploads/", "../other");
-  ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(*r, "https://reg.example/v2/app/blobs/other");
-  r = ResolveLocation("https://reg.example/v2/a/b", "//cdn.example/x");
-  ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(*r, "https://cdn.example/x");
-}
-
-TEST(ResolveLocationTest, EmptyLocationIsAnError) {
-  EXPECT_FALSE(ResolveLocation("https://reg.example/v2/", "").ok());
-}
-
-TEST(AddQueryParameterTest, KeepsExistingQueryAndEncodesValue) {
-  auto r =
-      AddQueryParameter("http://h/v2/app/blobs/uploads/abc?_state=xyz", "digest", "sha256:0123");
-  ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(*r, "http://h/v2/app/blobs/uploads/abc?_state=xyz&digest=sha256%3a0123");
-  r = AddQueryParameter("http://h/v2/x", "digest", "sha256:ab");
-  ASSERT_TRUE(r.ok());
-  EXPECT_EQ(*r, "http://h/v2/x?digest=sha256%3aab");
-}
-
 TEST(ParseRepositoryTest, SplitsHostAndName) {
   auto r = ParseRepository("127.0.0.1:5000/team/app");
   ASSERT_TRUE(r.ok()) << r.status();
@@ -67,6 +27,11 @@ TEST(ParseRepositoryTest, RejectsBadNames) {
   EXPECT_FALSE(ParseRepository("host/a___b").ok());
   EXPECT_FALSE(ParseRepository("host/-a").ok());
   EXPECT_FALSE(ParseRepository("host/a//b").ok());
+  // The host is read as libcurl reads it: no user info, no stray characters.
+  EXPECT_FALSE(ParseRepository("user@host/app").ok());
+  EXPECT_FALSE(ParseRepository("127.0.0.1@other.example/app").ok());
+  EXPECT_FALSE(ParseRepository("ho st/app").ok());
+  EXPECT_TRUE(ParseRepository("[::1]:5000/app").ok());
 }
 
 TEST(ValidateTagTest, Grammar) {
@@ -90,6 +55,10 @@ TEST(IsLoopbackHostTest, OnlyLoopback) {
   EXPECT_FALSE(IsLoopbackHost("localhost.example"));
   EXPECT_FALSE(IsLoopbackHost("[::2]:5000"));
   EXPECT_FALSE(IsLoopbackHost("127.0.0.256"));
+  // User info names another host: never loopback.
+  EXPECT_FALSE(IsLoopbackHost("[::1]@other.example:5000"));
+  EXPECT_FALSE(IsLoopbackHost("127.0.0.1@other.example"));
+  EXPECT_FALSE(IsLoopbackHost("127.0.0.1:5000@other.example"));
 }
 
 }  // namespace
