@@ -294,8 +294,13 @@ absl::StatusOr<HttpResponse> HttpTransport::Do(const HttpRequest& r) {
   std::string method = r.method;
   bool with_body = true;
   bool withheld = false;
+  const std::string first = DescribeRequest(r.method, url.text);
   for (int hop = 0;; ++hop) {
-    RETURN_IF_ERROR(CheckPlainHttp(url, options_, hop == 0 ? "request to" : "redirect to"));
+    absl::Status allowed = CheckPlainHttp(url, options_, hop == 0 ? "request to" : "redirect to");
+    if (!allowed.ok()) {
+      if (hop == 0) return allowed;
+      return absl::Status(allowed.code(), absl::StrCat(first, ": ", allowed.message()));
+    }
     const bool with_credential = r.credential.has_value() && r.credential->origin == url.origin;
     if (r.credential.has_value() && !with_credential) {
       withheld = true;

@@ -21,7 +21,14 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# STOWAGE_BINARY=PATH runs a test against that binary instead of building one (to check that a
+# new test fails on an older build).
 build_stowage() {
+  if [[ -n "${STOWAGE_BINARY:-}" ]]; then
+    cp "$STOWAGE_BINARY" "$WORK/stowage"
+    STOWAGE="$WORK/stowage"
+    return
+  fi
   bazel build //builder:stowage >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; fail "bazel build"; }
   cp "$(bazel info bazel-bin 2>/dev/null)/builder/stowage" "$WORK/stowage"
   STOWAGE="$WORK/stowage"
@@ -90,3 +97,16 @@ summary_field() {
 }
 
 file_size() { stat -c %s "$1"; }
+
+# build_resolve_shim: compiles tests/registry/resolve_shim.c into $WORK/resolve_shim.so. Run a
+# command under `with_names NAMES CMD...` to have NAMES (comma-separated) resolve to 127.0.0.1
+# and every other name fail: "another host" without any real outside address.
+build_resolve_shim() {
+  cc -shared -fPIC -O1 -o "$WORK/resolve_shim.so" tests/registry/resolve_shim.c -ldl \
+    || fail "cannot compile the resolver shim"
+}
+with_names() {
+  local names=$1
+  shift
+  LD_PRELOAD="$WORK/resolve_shim.so" STOWAGE_TEST_LOOPBACK_NAMES="$names" "$@"
+}
