@@ -30,7 +30,8 @@ std::string TrimSlash(std::string url) {
 // server's words escaped; anything that is not that JSON leaves the status alone.
 std::string DescribeApiError(const net::HttpResponse& response) {
   std::string detail = absl::StrCat("status ", response.status);
-  nlohmann::json body = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  absl::StatusOr<nlohmann::json> parsed = ParseJson(response.body, "the API's error");
+  nlohmann::json body = parsed.ok() ? *std::move(parsed) : nlohmann::json();
   if (body.is_object()) {
     for (const char* field : {"id", "message"}) {
       auto it = body.find(field);

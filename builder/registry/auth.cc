@@ -42,10 +42,8 @@ void RegisterCredentialSecrets(const Credentials& c) {
 }
 
 absl::StatusOr<Token> ParseTokenResponse(const std::string& body, absl::Time now) {
-  if (body.size() > kMaxTokenResponseBytes) {
-    return absl::InvalidArgumentError("the token server's answer is too large");
-  }
-  ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(body, "the token server's answer"));
+  ASSIGN_OR_RETURN(nlohmann::json j,
+                   ParseJson(body, "the token server's answer", kMaxTokenResponseBytes));
   if (!j.is_object()) return absl::InvalidArgumentError("token server answer is not a JSON object");
   Token t;
   for (const char* field : {"token", "access_token"}) {

@@ -20,6 +20,7 @@
 #include "builder/common/files.h"
 #include "builder/common/json_file.h"
 #include "builder/common/status_macros.h"
+#include "builder/net/server_text.h"
 
 extern char** environ;
 
@@ -221,9 +222,11 @@ absl::StatusOr<std::string> RunCredentialHelper(const std::string& helper,
       *not_found = true;
       return std::string();
     }
-    if (message.size() > 200) message = message.substr(0, 200);
-    return absl::PermissionDeniedError(absl::StrCat(program, " get failed for ", server, ": ",
-                                                    message.empty() ? "no message" : message));
+    // The helper's words, escaped, capped and with anything credential-shaped redacted: a
+    // failing helper may well print what it was about to hand over.
+    return absl::PermissionDeniedError(
+        absl::StrCat(program, " get failed for ", server, ": ",
+                     message.empty() ? "no message" : net::ServerText(message, 200)));
   }
   return output;
 }

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "builder/common/json_file.h"
 #include "builder/net/server_text.h"
 #include "nlohmann/json.hpp"
 
@@ -25,8 +26,10 @@ std::string FieldText(const nlohmann::json& value) {
 }  // namespace
 
 std::string DescribeErrorBody(absl::string_view body) {
-  nlohmann::json parsed = nlohmann::json::parse(body.begin(), body.end(), nullptr,
-                                                /*allow_exceptions=*/false);
+  // Bounded in size and nesting (a deeply nested "detail" would recurse when dumped).
+  absl::StatusOr<nlohmann::json> document = ParseJson(std::string(body), "an error body");
+  if (!document.ok()) return "";
+  const nlohmann::json& parsed = *document;
   if (!parsed.is_object()) return "";
   auto errors = parsed.find("errors");
   if (errors == parsed.end() || !errors->is_array()) return "";

@@ -55,6 +55,14 @@ TEST(RegistryErrorTest, WrongJsonTypesNeverThrow) {
   EXPECT_EQ(DescribeErrorBody(R"({"errors":[{"code":1,"message":"m"}]})"), "1: m");
 }
 
+TEST(RegistryErrorTest, DeeplyNestedDetailIsNotDumpedRecursively) {
+  std::string deep = R"({"errors":[{"code":"X","message":"m","detail":)" + std::string(60000, '[') +
+                     std::string(60000, ']') + "}]}";
+  absl::Status s = RegistryError(400, deep, "PUT x");
+  EXPECT_TRUE(absl::IsInvalidArgument(s));
+  EXPECT_LT(s.message().size(), 400u);
+}
+
 TEST(RegistryErrorTest, ServerTextIsEscapedCappedAndRedacted) {
   absl::Status s = RegistryError(
       500, "\x1b[31mboom\x1b[0m Authorization: Basic dXNlcjpwYXNz " + std::string(5000, 'x'),
