@@ -491,6 +491,16 @@ absl::StatusOr<HttpResponse> HttpTransport::Perform(const HttpRequest& r, const 
     return WithCurlCode(absl::InternalError(absl::StrCat(what, ": could not store the body")),
                         code);
   }
+  if (code == CURLE_OPERATION_TIMEDOUT) {
+    // The low-speed or the connect limit (both retryable): say which, in our words.
+    curl_off_t connected = 0;
+    curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &connected);
+    std::string detail = connected > 0 ? absl::StrCat("the server stalled (less than 1 byte/s for ",
+                                                      ShortDuration(options_.stall_timeout), ")")
+                                       : absl::StrCat("could not connect within ",
+                                                      ShortDuration(options_.connect_timeout));
+    return WithCurlCode(absl::UnavailableError(absl::StrCat(what, ": ", detail)), code);
+  }
   if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && t.body_cut)) {
     return TransportError(code, errbuf, what);
   }

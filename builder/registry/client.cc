@@ -256,7 +256,7 @@ absl::Status RegistryClient::Ping() {
       const bool other_scheme_likely =
           code == net::CurlSslConnectErrorCode() || code == 52 /*CURLE_GOT_NOTHING*/ ||
           code == 55 /*CURLE_SEND_ERROR*/ || code == 56 /*CURLE_RECV_ERROR*/;
-      const bool unreachable = absl::IsUnavailable(last) && code != 28 /*stalled*/;
+      const bool unreachable = absl::IsUnavailable(last) && code != 28 /*stalled, or no connect*/;
       if (other_scheme_likely || unreachable) continue;
       break;
     }

@@ -211,6 +211,19 @@ TEST(HttpTransportTest, DrippingServerEndsAtTheDeadline) {
   EXPECT_TRUE(absl::IsDeadlineExceeded(t.Do(r).status()));
 }
 
+TEST(HttpTransportTest, AStallIsARetryableDroppedConnection) {
+  TestServer stalled([](const SeenRequest&, int, const std::atomic<bool>& stop) { Stall(stop); });
+  TransportOptions options;
+  options.stall_timeout = absl::Seconds(1);
+  HttpTransport t(options);
+  HttpRequest r;
+  r.url = stalled.Url("/v2/");
+  absl::Status s = t.Do(r).status();
+  EXPECT_TRUE(absl::IsUnavailable(s)) << s;
+  EXPECT_TRUE(absl::StrContains(s.message(), "GET " + stalled.Url("/v2/") + ": the server stalled"))
+      << s;
+}
+
 TEST(HttpTransportTest, RequestTimeoutNamesTheRequest) {
   TestServer stalled([](const SeenRequest&, int, const std::atomic<bool>& stop) { Stall(stop); });
   HttpTransport t{TransportOptions{}};
