@@ -329,6 +329,15 @@ absl::StatusOr<HttpResponse> HttpTransport::Do(const HttpRequest& r) {
       method = "GET";
       with_body = false;
     }
+    // A 307/308 resends the body: a body may hold a credential (an OAuth refresh token) or
+    // data meant for this origin only, so it never follows a redirect elsewhere.
+    const bool resends_body =
+        with_body && (method == "POST" || method == "PUT" || method == "PATCH");
+    if (resends_body && next->origin != url.origin) {
+      return absl::FailedPreconditionError(absl::StrCat(what, ": redirected to another origin (",
+                                                        RedactUrl(next->text),
+                                                        "); a request body is not sent there"));
+    }
     if (options_.verbose) {
       PrintDiagnostic(absl::StrCat("* redirect ", response.status, " to ", RedactUrl(next->text)));
     }

@@ -10,7 +10,8 @@
 #  C. a token realm with user info ("http://[::1]@other.example:PORT/token") never gets
 #     credentials;
 #  D. a plain-HTTP realm elsewhere (with or without credentials) and a realm that redirects
-#     there are refused; nothing reaches the other host;
+#     there are refused; nothing reaches the other host; an identity-token (refresh token)
+#     POST that the realm redirects with a 307 to another origin is not resent there;
 #  E. a token server whose error echoes the Authorization header: no password, no base64;
 #  F. terminal escapes in error bodies, WWW-Authenticate and headers (also in --verbose):
 #     never printed raw;
@@ -254,6 +255,22 @@ failed_cleanly d3
 says d3 "refusing plain HTTP to other.example:$ELSEWHERE"
 nothing_reached d3_elsewhere
 grep -q "\"auth\": \"Basic $B64\"" "$WORK/d3_token.log" || bad "the realm itself got no credentials"
+
+echo "== D4. an identity-token POST redirected (307) to another origin: the body stays"
+CASE=D4
+server d4_elsewhere collector
+ELSEWHERE=$PORT
+server d4_token token --redirect "http://127.0.0.1:$ELSEWHERE/token" --redirect-code 307
+TOKEN=$PORT
+server d4_registry registry --bearer-realm "http://127.0.0.1:$TOKEN/token"
+REG=$PORT
+mkdir -p "$WORK/docker"
+echo "{\"auths\":{\"127.0.0.1:$REG\":{\"identitytoken\":\"refresh-$PASSWORD\"}}}" >"$WORK/docker/config.json"
+push d4 "$REG"
+failed_cleanly d4
+says d4 "a request body is not sent there"
+nothing_reached d4_elsewhere
+if grep -qF -- "$PASSWORD" "$WORK/d4.err"; then bad "the refresh token was printed"; fi
 
 echo "== E. a token server whose errors echo the Authorization header"
 CASE=E

@@ -92,6 +92,30 @@ TEST(HttpTransportTest, RedirectTargetsAreChecked) {
   }
 }
 
+TEST(HttpTransportTest, BodiesNeverFollowARedirectElsewhere) {
+  // A token endpoint answering the refresh-token POST with a 307 to another origin: resending
+  // the body there would hand over the refresh token.
+  TestServer other(Reply(200, "", "{}"));
+  TestServer realm(Reply(307, "Location: " + other.Url("/token") + "\r\n"));
+  HttpTransport t{TransportOptions{}};
+  HttpRequest r;
+  r.method = "POST";
+  r.url = realm.Url("/token");
+  r.body = "grant_type=refresh_token&refresh_token=secret-refresh";
+  r.max_redirects = 5;
+  absl::Status s = t.Do(r).status();
+  EXPECT_TRUE(absl::IsFailedPrecondition(s)) << s;
+  EXPECT_TRUE(other.requests().empty());
+  // A 303 turns it into a GET without the body: that may go elsewhere.
+  TestServer see_other(Reply(303, "Location: " + other.Url("/token") + "\r\n"));
+  r.url = see_other.Url("/token");
+  absl::StatusOr<HttpResponse> response = t.Do(r);
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_EQ(other.requests().size(), 1u);
+  EXPECT_EQ(other.requests()[0].method, "GET");
+  EXPECT_EQ(other.requests()[0].body, "");
+}
+
 TEST(HttpTransportTest, RedirectLoopsEnd) {
   TestServer loop(Reply(302, "Location: /again\r\n"));
   HttpTransport t{TransportOptions{}};

@@ -26,7 +26,7 @@ Roles and their options:
   token      a token endpoint at any path.
              --echo CODE              answer CODE with a body quoting the request's
                                       Authorization header (and escapes)
-             --redirect URL           answer 302 to URL
+             --redirect URL           answer --redirect-code (302) to URL
              (default: a token for anyone)
   collector  logs everything and answers like an upload endpoint (PATCH 202, PUT 201) or a
              blob store (--blobs DIR); the "other host" credentials must never reach.
@@ -200,7 +200,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         opts = self.server.opts
         self.read_body()
         if opts.redirect:
-            return self.answer(302, "", {"Location": opts.redirect})
+            return self.answer(opts.redirect_code, "", {"Location": opts.redirect})
         if opts.echo:
             auth = self.headers.get("Authorization", "")
             if opts.echo_json:
@@ -217,6 +217,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def role_collector(self):
         body = self.read_body()
+        if body:
+            with LOCK, open(self.server.log_path + ".bodies", "ab") as f:
+                f.write(body[:200] + b"\n")
         path = self.path.split("?")[0]
         digest = path.rsplit("/", 1)[-1]
         if self.command == "GET" and digest in self.server.blobs:
@@ -268,6 +271,7 @@ def main():
     p.add_argument("--echo", type=int)
     p.add_argument("--echo-json", action="store_true")
     p.add_argument("--redirect")
+    p.add_argument("--redirect-code", type=int, default=302)
     p.add_argument("--blobs")
     opts = p.parse_args()
     if opts.upload_location:
