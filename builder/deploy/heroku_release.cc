@@ -5,7 +5,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "builder/common/json_access.h"
 #include "builder/common/json_file.h"
+#include "builder/common/limits.h"
 #include "builder/common/status_macros.h"
 #include "builder/deploy/image_ref.h"
 #include "builder/digest/sha256.h"
@@ -20,6 +22,8 @@ constexpr char kAcceptDockerReleases[] = "application/vnd.heroku+json; version=3
 constexpr char kAcceptV3[] = "application/vnd.heroku+json; version=3";
 // Heroku's list endpoints page with Range; newest first is all we need.
 constexpr char kReleasesRange[] = "version ..; order=desc, max=10";
+// We ask for 10; a list longer than this is refused.
+constexpr size_t kMaxReleasesRead = 1000;
 
 std::string TrimSlash(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
@@ -130,21 +134,18 @@ absl::Status ValidateProcessType(const std::string& type) {
 
 absl::StatusOr<std::string> HerokuImageId(const std::string& manifest_text,
                                           const std::string& config_bytes) {
-  ASSIGN_OR_RETURN(nlohmann::json manifest, ParseJson(manifest_text, "the manifest"));
-  std::string media_type =
-      manifest.is_object() && manifest.contains("mediaType") && manifest["mediaType"].is_string()
-          ? manifest["mediaType"].get<std::string>()
-          : "";
+  ASSIGN_OR_RETURN(nlohmann::json document,
+                   ParseJson(manifest_text, "the manifest", limits::kMaxManifestBytes));
+  JsonView manifest(document, "the manifest");
+  ASSIGN_OR_RETURN(std::string media_type, manifest.OptionalString("mediaType"));
   if (media_type != kDockerManifestV2) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the manifest's mediaType is \"", media_type, "\": Heroku's registry accepts only ",
-        kDockerManifestV2, " (build the image with format = \"docker\")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the manifest's mediaType is \"", net::ServerText(media_type, 200),
+                     "\": Heroku's registry accepts only ", kDockerManifestV2,
+                     " (build the image with format = \"docker\")"));
   }
-  if (!manifest.contains("config") || !manifest["config"].is_object() ||
-      !manifest["config"].contains("digest") || !manifest["config"]["digest"].is_string()) {
-    return absl::InvalidArgumentError("the manifest has no config digest");
-  }
-  std::string digest = manifest["config"]["digest"].get<std::string>();
+  ASSIGN_OR_RETURN(JsonView config, manifest.RequiredObject("config"));
+  ASSIGN_OR_RETURN(std::string digest, config.RequiredString("digest"));
   RETURN_IF_ERROR(ValidateSha256Digest(digest));
   if (Sha256Digest(config_bytes) != digest) {
     return absl::InvalidArgumentError(
@@ -160,24 +161,16 @@ std::string FormationPatchBody(const std::string& process_type, const std::strin
 }
 
 absl::StatusOr<std::optional<HerokuRelease>> NewestRelease(const std::string& body) {
-  ASSIGN_OR_RETURN(nlohmann::json releases, ParseJson(body, "the releases list"));
-  if (!releases.is_array()) {
-    return absl::InvalidArgumentError("the releases list is not a JSON array");
-  }
+  ASSIGN_OR_RETURN(nlohmann::json document,
+                   ParseJson(body, "the releases list", kMaxHerokuApiAnswerBytes));
+  JsonView releases(document, "the releases list");
+  ASSIGN_OR_RETURN(std::vector<JsonView> items, releases.AsArray(kMaxReleasesRead));
   std::optional<HerokuRelease> newest;
-  for (const nlohmann::json& release : releases) {
-    if (!release.is_object() || !release.contains("version") ||
-        !release["version"].is_number_integer()) {
-      return absl::InvalidArgumentError("a release has no integer version");
-    }
+  for (const JsonView& release : items) {
     HerokuRelease r;
-    r.version = release["version"].get<long long>();
-    if (release.contains("status") && release["status"].is_string()) {
-      r.status = release["status"].get<std::string>();
-    }
-    if (release.contains("description") && release["description"].is_string()) {
-      r.description = release["description"].get<std::string>();
-    }
+    ASSIGN_OR_RETURN(r.version, release.RequiredInt("version", 0, INT64_MAX));
+    ASSIGN_OR_RETURN(r.status, release.OptionalString("status", "", 1000));
+    ASSIGN_OR_RETURN(r.description, release.OptionalString("description", "", 10000));
     if (!newest || r.version > newest->version) newest = r;
   }
   return newest;
