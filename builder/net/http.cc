@@ -43,7 +43,6 @@ struct Transfer {
   const TransportOptions* options = nullptr;
   HttpResponse* response = nullptr;
   CURL* curl = nullptr;
-  bool with_body = false;
   FILE* body_file = nullptr;
   int64_t body_pos = 0;  // bytes of the body handed to curl
   size_t header_bytes = 0;
@@ -367,7 +366,6 @@ absl::StatusOr<HttpResponse> HttpTransport::Perform(const HttpRequest& r, const 
   t.options = &options_;
   t.response = &response;
   t.curl = curl_;
-  t.with_body = with_body;
 
   const bool sends_body = with_body && (method == "POST" || method == "PUT" || method == "PATCH");
   int64_t body_size = 0;

@@ -20,8 +20,6 @@ namespace {
 // Short limits for the DELETEs sent while exiting on an interrupt or a passed deadline.
 constexpr absl::Duration kCleanupTimeout = absl::Seconds(5);
 
-bool IsAnswer(const absl::StatusOr<HttpResponse>& r) { return r.ok(); }
-
 // True when the response came from `origin` (not from a host a redirect led to).
 bool AnsweredBy(const HttpResponse& r, const net::Origin& origin) {
   absl::StatusOr<net::Url> url = net::ParseUrl(r.url);
@@ -89,7 +87,7 @@ absl::StatusOr<HttpResponse> RegistryClient::SendOnce(const HttpRequest& request
   std::unique_ptr<HttpTransport> t = AcquireTransport();
   absl::StatusOr<HttpResponse> r = t->Do(request);
   ReleaseTransport(std::move(t));
-  if (IsAnswer(r)) {
+  if (r.ok()) {
     // Requests the registry answered (a TLS probe of a plain-HTTP port is not one).
     std::lock_guard<std::mutex> lock(mu_);
     ++counts_[request.method];
