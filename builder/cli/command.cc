@@ -3,8 +3,6 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "builder/net/server_text.h"
 
@@ -19,96 +17,40 @@ std::map<std::string, Command>& MutableCommands() {
 void PrintUsage(FILE* out) {
   std::fprintf(out, "usage: stowage <command> [flags]\n\ncommands:\n");
   for (const auto& [name, command] : Commands()) {
-    std::fprintf(out, "  %-10s %s\n", name.c_str(), command.summary.c_str());
+    std::fprintf(out, "  %-16s %s\n", name.c_str(), command.summary.c_str());
   }
+  std::fprintf(out, "\n`stowage help COMMAND` or `stowage COMMAND --help` lists its flags.\n");
+}
+
+// Prints "usage: stowage NAME <synopsis>", the summary, then the flag table of `help` (the
+// body RenderFlagHelp made: its first line is the synopsis).
+void PrintCommandHelp(const Command& command, const std::string& help) {
+  size_t newline = help.find('\n');
+  std::string synopsis = help.substr(0, newline);
+  std::string rest = newline == std::string::npos ? "" : help.substr(newline + 1);
+  std::printf("usage: stowage %s %s\n%s\n%s", command.name.c_str(), synopsis.c_str(),
+              command.summary.c_str(), rest.c_str());
+}
+
+// Runs `command` with `args`; --help anywhere in them prints its help instead (exit 0).
+int Run(const Command& command, const std::vector<std::string>& args) {
+  absl::Status status = command.run(args);
+  if (HelpRequested(status)) {
+    PrintCommandHelp(command, HelpText(status));
+    std::fflush(stdout);
+    return 0;
+  }
+  if (!status.ok()) {
+    // One line (the CLI contract is a single clear error line), with nothing a terminal would
+    // act on and no registered secret, whatever a server managed to put into the message.
+    std::string message = net::SafeForTerminal(status.message());
+    std::fprintf(stderr, "stowage: error: %s\n", message.c_str());
+    return 1;
+  }
+  return 0;
 }
 
 }  // namespace
-
-absl::StatusOr<Flags> Flags::Parse(const std::vector<std::string>& args,
-                                   const std::vector<std::string>& known) {
-  std::map<std::string, bool> is_switch;
-  for (const std::string& k : known) {
-    if (absl::EndsWith(k, "!")) {
-      is_switch[k.substr(0, k.size() - 1)] = true;
-    } else {
-      is_switch[k] = false;
-    }
-  }
-  Flags flags;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "--") {
-      flags.positional_.insert(flags.positional_.end(), args.begin() + i + 1, args.end());
-      break;
-    }
-    if (!absl::StartsWith(arg, "--")) {
-      flags.positional_.push_back(arg);
-      continue;
-    }
-    std::string name = arg.substr(2);
-    std::string value;
-    bool has_value = false;
-    size_t eq = name.find('=');
-    if (eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-      has_value = true;
-    }
-    auto it = is_switch.find(name);
-    if (it == is_switch.end()) return absl::InvalidArgumentError("unknown flag --" + name);
-    if (it->second) {
-      if (has_value && value != "true" && value != "false") {
-        return absl::InvalidArgumentError(absl::StrCat("flag --", name, " takes no value"));
-      }
-      flags.values_[name].push_back(has_value ? value : "true");
-      continue;
-    }
-    if (!has_value) {
-      if (i + 1 >= args.size())
-        return absl::InvalidArgumentError("flag --" + name + " needs a value");
-      value = args[++i];
-    }
-    flags.values_[name].push_back(value);
-  }
-  return flags;
-}
-
-bool Flags::Has(const std::string& name) const {
-  auto it = values_.find(name);
-  return it != values_.end() && !it->second.empty() && it->second.back() != "false";
-}
-
-std::string Flags::Get(const std::string& name, const std::string& fallback) const {
-  auto it = values_.find(name);
-  if (it == values_.end() || it->second.empty()) return fallback;
-  return it->second.back();
-}
-
-std::vector<std::string> Flags::GetAll(const std::string& name) const {
-  auto it = values_.find(name);
-  if (it == values_.end()) return {};
-  return it->second;
-}
-
-absl::StatusOr<std::string> Flags::Require(const std::string& name) const {
-  auto it = values_.find(name);
-  if (it == values_.end() || it->second.empty()) {
-    return absl::InvalidArgumentError("missing required flag --" + name);
-  }
-  return it->second.back();
-}
-
-absl::StatusOr<long long> Flags::GetInt(const std::string& name, long long fallback) const {
-  if (values_.find(name) == values_.end()) return fallback;
-  long long v;
-  std::string s = Get(name);
-  if (!absl::SimpleAtoi(s, &v)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("flag --", name, " wants an integer, got \"", s, "\""));
-  }
-  return v;
-}
 
 bool RegisterCommand(const Command& command) {
   MutableCommands()[command.name] = command;
@@ -118,26 +60,29 @@ bool RegisterCommand(const Command& command) {
 const std::map<std::string, Command>& Commands() { return MutableCommands(); }
 
 int RunMain(int argc, char** argv) {
-  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "help") {
-    PrintUsage(argc < 2 ? stderr : stdout);
-    return argc < 2 ? 2 : 0;
-  }
-  auto it = Commands().find(argv[1]);
-  if (it == Commands().end()) {
-    std::fprintf(stderr, "stowage: error: unknown command \"%s\"\n", argv[1]);
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
     PrintUsage(stderr);
     return 2;
   }
-  std::vector<std::string> args(argv + 2, argv + argc);
-  absl::Status status = it->second.run(args);
-  if (!status.ok()) {
-    // One line (the CLI contract is a single clear error line), with nothing a terminal would
-    // act on and no registered secret, whatever a server managed to put into the message.
-    std::string message = net::SafeForTerminal(status.message());
-    std::fprintf(stderr, "stowage: error: %s\n", message.c_str());
-    return 1;
+  std::string name = args[0];
+  args.erase(args.begin());
+  if (name == "--help" || name == "-h" || name == "help") {
+    if (name != "help" || args.empty()) {
+      PrintUsage(stdout);
+      return 0;
+    }
+    // `stowage help CMD` is `stowage CMD --help`.
+    name = args[0];
+    args = {"--help"};
   }
-  return 0;
+  auto it = Commands().find(name);
+  if (it == Commands().end()) {
+    std::fprintf(stderr, "stowage: error: unknown command \"%s\"\n", name.c_str());
+    PrintUsage(stderr);
+    return 2;
+  }
+  return Run(it->second, args);
 }
 
 }  // namespace stowage

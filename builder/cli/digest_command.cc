@@ -9,9 +9,11 @@ namespace stowage {
 namespace {
 
 absl::Status DigestMain(const std::vector<std::string>& args) {
-  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, {}));
-  if (flags.positional().empty())
-    return absl::InvalidArgumentError("usage: stowage digest FILE...");
+  ASSIGN_OR_RETURN(Flags flags,
+                   Flags::Parse(args, {PathArguments("FILE...", "files to hash (at least one)")}));
+  if (flags.positional().empty()) {
+    return absl::InvalidArgumentError("give at least one FILE (stowage digest --help)");
+  }
   for (const std::string& path : flags.positional()) {
     ASSIGN_OR_RETURN(std::string digest, Sha256OfFile(path));
     std::printf("%s  %s\n", digest.c_str(), path.c_str());

@@ -1,4 +1,5 @@
 // `stowage deb <lock|layer> ...`: Debian packages as pinned, verified build inputs.
+#include <algorithm>
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
@@ -9,16 +10,22 @@ namespace stowage {
 namespace {
 
 absl::Status DebMain(const std::vector<std::string>& args) {
-  if (args.empty() || args[0] == "--help") {
-    std::printf(
-        "usage: stowage deb lock --lockfile FILE --suite S... --package P... [--arch A...]\n"
-        "                        [--component C...] [--mirror [SUITE=]URL...] [--check]\n"
-        "See docs/deb.md.\n");
-    return args.empty() ? absl::InvalidArgumentError("stowage deb needs a subcommand: lock, layer")
-                        : absl::OkStatus();
+  if (args.empty()) {
+    return absl::InvalidArgumentError("stowage deb needs a subcommand (stowage deb --help)");
+  }
+  // Flags before the subcommand: only --help means something there.
+  if (!args[0].empty() && args[0][0] == '-') {
+    if (std::find(args.begin(), args.end(), "--help") == args.end() &&
+        std::find(args.begin(), args.end(), "-h") == args.end()) {
+      return absl::InvalidArgumentError(
+          "stowage deb: the subcommand comes first (stowage deb --help)");
+    }
+    return SubcommandHelp({{"lock",
+                            "resolve packages against a mirror's indexes into a lockfile "
+                            "(docs/deb.md)"}});
   }
   std::vector<std::string> rest(args.begin() + 1, args.end());
-  if (args[0] == "lock") return DebLockMain(rest);
+  if (args[0] == "lock") return NameSubcommandHelp(DebLockMain(rest), "lock");
   return absl::InvalidArgumentError(
       absl::StrCat("unknown subcommand \"deb ", args[0], "\" (lock, layer)"));
 }

@@ -50,13 +50,26 @@ absl::StatusOr<Lockfile> ReadExistingLock(const std::string& path, bool* exists)
   return lock;
 }
 
+const std::vector<FlagDef> kFlags = {
+    PathFlag("lockfile", "FILE", "the lockfile to write (or check)"),
+    ValueFlag("suite", "SUITE", "a Debian suite to resolve against, e.g. bookworm (repeated)"),
+    ValueFlag("component", "COMPONENT", "archive component (repeated; default main)"),
+    ValueFlag("arch", "ARCH", "architecture to lock for (repeated; default the host's)"),
+    ValueFlag("package", "NAME", "a package to lock, with its dependencies (repeated)"),
+    SwitchFlag("essential", "also lock the suite's Essential: yes packages"),
+    ValueFlag("mirror", "[SUITE=]URL",
+              "mirror to read instead of apt's configuration (repeated; or STOWAGE_DEB_MIRRORS)"),
+    PathFlag("keyring", "FILE", "OpenPGP keyring that signs the suites' Release files (repeated)"),
+    SwitchFlag("allow-unsigned", "accept Release files without a valid signature"),
+    PathFlag("apt-config", "DIR", "apt's configuration directory (default /etc/apt)"),
+    ValueFlag("timeout", "SECONDS", "bound of each download, 1 to 3600 (default 300)"),
+    SwitchFlag("check", "write nothing; fail when the lockfile would change"),
+};
+
 }  // namespace
 
 absl::Status DebLockMain(const std::vector<std::string>& args) {
-  ASSIGN_OR_RETURN(Flags flags,
-                   Flags::Parse(args, {"lockfile", "suite", "component", "arch", "package",
-                                       "essential!", "mirror", "keyring", "allow-unsigned!",
-                                       "apt-config", "timeout", "check!"}));
+  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, kFlags));
   if (!flags.positional().empty()) {
     return absl::InvalidArgumentError("stowage deb lock takes no positional arguments");
   }

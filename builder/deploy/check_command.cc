@@ -19,12 +19,26 @@
 namespace stowage {
 namespace {
 
-constexpr char kUsage[] =
-    "usage: stowage check [--config IMAGE_CONFIG] [--manifest MANIFEST] [--heroku-yml FILE] "
-    "[--compose FILE]... [--production] [--platform heroku] [--url URL] [--timeout-ms MS] "
-    "[--timeout DURATION] "
-    "[--csrf-cookie-name NAME] [--json] [--fail-on error|warning|info|never] [--allow ID]... "
-    "[--expect ID]... | --list-rules";
+const std::vector<FlagDef> kFlags = {
+    PathFlag("config", "FILE", "an image config JSON to check"),
+    PathFlag("manifest", "FILE", "the image's manifest JSON to check"),
+    PathFlag("heroku-yml", "FILE", "a heroku.yml to check (implies the Heroku checks)"),
+    PathFlag("compose", "FILE", "a Compose file to check (repeated)"),
+    SwitchFlag("production", "treat the image as production whatever its Env says"),
+    ValueFlag("platform", "heroku",
+              "run the Heroku-only checks (EXPOSE, HEALTHCHECK, media types)"),
+    ValueFlag("url", "URL", "a running site to check live (HSTS, redirects, cookies, headers)"),
+    ValueFlag("timeout-ms", "MS", "timeout of each live request, 100 to 120000 (default 10000)"),
+    ValueFlag("timeout", "DURATION",
+              "all live requests together end within this (default: 3 x --timeout-ms)"),
+    ValueFlag("csrf-cookie-name", "NAME", "the CSRF cookie's name (default csrftoken)"),
+    SwitchFlag("json", "print findings as JSON"),
+    ValueFlag("fail-on", "error|warning|info|never",
+              "lowest severity that fails the check (default error)"),
+    ValueFlag("allow", "ID", "a finding ID that is reported but never fails (repeated)"),
+    ValueFlag("expect", "ID", "a finding ID that must be reported (repeated)"),
+    SwitchFlag("list-rules", "print every check's ID, severity, title and fix, then exit"),
+};
 
 void PrintRules() {
   for (const CheckRule& rule : CheckRules()) {
@@ -34,11 +48,10 @@ void PrintRules() {
 }
 
 absl::Status CheckMain(const std::vector<std::string>& args) {
-  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, {"config", "manifest", "heroku-yml", "compose",
-                                                    "production!", "platform", "url", "timeout-ms",
-                                                    "timeout", "csrf-cookie-name", "json!",
-                                                    "fail-on", "allow", "expect", "list-rules!"}));
-  if (!flags.positional().empty()) return absl::InvalidArgumentError(kUsage);
+  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, kFlags));
+  if (!flags.positional().empty()) {
+    return absl::InvalidArgumentError("stowage check takes no arguments (stowage check --help)");
+  }
   if (flags.Has("list-rules")) {
     PrintRules();
     return absl::OkStatus();
@@ -131,7 +144,11 @@ absl::Status CheckMain(const std::vector<std::string>& args) {
     net::CurlHttpClient http(transport);
     add(AnalyzeSite(ObserveSite(http, live), live));
   }
-  if (!anything) return absl::InvalidArgumentError(kUsage);
+  if (!anything) {
+    return absl::InvalidArgumentError(
+        "nothing to check: give --config, --manifest, --heroku-yml, --compose or --url "
+        "(stowage check --help)");
+  }
 
   int failing = 0;
   std::set<std::string> seen;

@@ -10,13 +10,19 @@
 namespace stowage {
 namespace {
 
-constexpr char kUsage[] =
-    "usage: stowage compose --spec SPEC.json --descriptor DESCRIPTOR.json --out DEV.yaml "
-    "--prod-out PROD.yaml";
+const std::vector<FlagDef> kFlags = {
+    PathFlag("spec", "FILE", "compose_file spec JSON (written by the compose_file rule)"),
+    PathFlag("descriptor", "FILE", "the image's manifest descriptor JSON (its digest is pinned)"),
+    PathFlag("out", "FILE", "where the development compose.yaml is written"),
+    PathFlag("prod-out", "FILE", "where the production override compose.prod.yaml is written"),
+};
 
 absl::Status ComposeMain(const std::vector<std::string>& args) {
-  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, {"spec", "descriptor", "out", "prod-out"}));
-  if (!flags.positional().empty()) return absl::InvalidArgumentError(kUsage);
+  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, kFlags));
+  if (!flags.positional().empty()) {
+    return absl::InvalidArgumentError(
+        "stowage compose takes no arguments (stowage compose --help)");
+  }
   ASSIGN_OR_RETURN(std::string spec_path, flags.Require("spec"));
   ASSIGN_OR_RETURN(std::string descriptor_path, flags.Require("descriptor"));
   ASSIGN_OR_RETURN(std::string out, flags.Require("out"));

@@ -12,14 +12,18 @@
 namespace stowage {
 namespace {
 
-constexpr char kUsage[] =
-    "usage: stowage heroku --spec SPEC.json --descriptor DESCRIPTOR.json "
-    "--heroku-yml OUT --dockerfile OUT";
+const std::vector<FlagDef> kFlags = {
+    PathFlag("spec", "FILE", "heroku_app spec JSON (written by the heroku_app rule)"),
+    PathFlag("descriptor", "FILE", "the image's manifest descriptor JSON (its digest is pinned)"),
+    PathFlag("heroku-yml", "OUT", "where heroku.yml is written"),
+    PathFlag("dockerfile", "OUT", "where the FROM-by-digest Dockerfile is written"),
+};
 
 absl::Status HerokuMain(const std::vector<std::string>& args) {
-  ASSIGN_OR_RETURN(Flags flags,
-                   Flags::Parse(args, {"spec", "descriptor", "heroku-yml", "dockerfile"}));
-  if (!flags.positional().empty()) return absl::InvalidArgumentError(kUsage);
+  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, kFlags));
+  if (!flags.positional().empty()) {
+    return absl::InvalidArgumentError("stowage heroku takes no arguments (stowage heroku --help)");
+  }
   ASSIGN_OR_RETURN(std::string spec_path, flags.Require("spec"));
   ASSIGN_OR_RETURN(std::string descriptor_path, flags.Require("descriptor"));
   ASSIGN_OR_RETURN(std::string yml_path, flags.Require("heroku-yml"));

@@ -15,19 +15,26 @@
 namespace stowage {
 namespace {
 
-constexpr char kUsage[] =
-    "usage: stowage heroku-release --app APP --manifest MANIFEST --config CONFIG "
-    "[--process-type web] [--api-url URL] [--max-polls N] [--poll-interval-ms MS] "
-    "[--timeout-ms MS (one request)] [--timeout DURATION (the whole release, 10m)] "
-    "(HEROKU_API_KEY in the environment)";
+const std::vector<FlagDef> kFlags = {
+    ValueFlag("app", "NAME", "Heroku app name (HEROKU_API_KEY comes from the environment)"),
+    PathFlag("manifest", "FILE", "the pushed image's manifest"),
+    PathFlag("config", "FILE", "the pushed image's config (its digest is the image ID)"),
+    ValueFlag("process-type", "TYPE", "process type to release (default web)"),
+    ValueFlag("api-url", "URL", "Platform API base URL (default: Heroku's)"),
+    ValueFlag("max-polls", "N", "status polls before giving up on a pending release (default 150)"),
+    ValueFlag("poll-interval-ms", "MS", "wait between status polls (default 2000)"),
+    ValueFlag("timeout-ms", "MS", "timeout of each API request (default 30000)"),
+    ValueFlag("timeout", "DURATION", "the whole release must end within this (default 10m)"),
+};
 
 constexpr absl::Duration kDefaultReleaseTimeout = absl::Minutes(10);
 
 absl::Status HerokuReleaseMain(const std::vector<std::string>& args) {
-  ASSIGN_OR_RETURN(Flags flags,
-                   Flags::Parse(args, {"app", "manifest", "config", "process-type", "api-url",
-                                       "max-polls", "poll-interval-ms", "timeout-ms", "timeout"}));
-  if (!flags.positional().empty()) return absl::InvalidArgumentError(kUsage);
+  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, kFlags));
+  if (!flags.positional().empty()) {
+    return absl::InvalidArgumentError(
+        "stowage heroku-release takes no arguments (stowage heroku-release --help)");
+  }
   HerokuReleaseOptions options;
   ASSIGN_OR_RETURN(options.app, flags.Require("app"));
   ASSIGN_OR_RETURN(std::string manifest_path, flags.Require("manifest"));

@@ -11,9 +11,17 @@
 namespace stowage {
 namespace {
 
+const std::vector<FlagDef> kFlags = {
+    PathFlag("spec", "FILE", "layer spec JSON (written by the oci_layer rule; docs/formats.md)"),
+    PathFlag("output", "FILE", "where the layer blob is written"),
+    PathFlag("descriptor", "FILE", "where the layer's descriptor JSON is written"),
+    ValueFlag("compression", "gzip|zstd|none", "overrides the spec's compression"),
+    ValueFlag("level", "N", "overrides the spec's compression level"),
+    ValueFlag("threads", "N", "compression threads (default: STOWAGE_THREADS, else every core)"),
+};
+
 absl::Status LayerMain(const std::vector<std::string>& args) {
-  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, {"spec", "output", "descriptor", "compression",
-                                                    "level", "threads"}));
+  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, kFlags));
   if (!flags.positional().empty()) {
     return absl::InvalidArgumentError("stowage layer takes no positional arguments; see --spec");
   }

@@ -28,10 +28,17 @@ absl::StatusOr<int64_t> SourceDateEpoch() {
   return value;
 }
 
+const std::vector<FlagDef> kFlags = {
+    PathFlag("spec", "FILE", "image spec JSON (written by the oci_image rule; docs/formats.md)"),
+    PathFlag("config-out", "FILE", "where the config JSON is written"),
+    PathFlag("manifest-out", "FILE", "where the manifest JSON is written"),
+    PathFlag("descriptor-out", "FILE", "where the manifest's descriptor JSON is written"),
+    PathFlag("stable-status", "FILE", "Bazel's stable workspace status, for {KEY} stamping"),
+    PathFlag("volatile-status", "FILE", "Bazel's volatile workspace status (BUILD_TIMESTAMP)"),
+};
+
 absl::Status ImageMain(const std::vector<std::string>& args) {
-  ASSIGN_OR_RETURN(Flags flags,
-                   Flags::Parse(args, {"spec", "config-out", "manifest-out", "descriptor-out",
-                                       "stable-status", "volatile-status"}));
+  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, kFlags));
   ASSIGN_OR_RETURN(std::string spec_path, flags.Require("spec"));
   ASSIGN_OR_RETURN(std::string config_out, flags.Require("config-out"));
   ASSIGN_OR_RETURN(std::string manifest_out, flags.Require("manifest-out"));

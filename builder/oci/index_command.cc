@@ -14,9 +14,16 @@ namespace stowage {
 namespace oci {
 namespace {
 
+const std::vector<FlagDef> kFlags = {
+    PathFlag("image", "FILE", "an image's manifest descriptor JSON (repeated, in index order)"),
+    PathFlag("config", "FILE", "that image's config, for its platform (repeated, same order)"),
+    PathFlag("index-out", "FILE", "where the index JSON is written"),
+    PathFlag("descriptor-out", "FILE", "where the index's descriptor JSON is written"),
+    ValueFlag("annotation", "KEY=VALUE", "an index annotation (repeated; OCI format only)"),
+};
+
 absl::Status IndexMain(const std::vector<std::string>& args) {
-  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, {"image", "config", "index-out",
-                                                    "descriptor-out", "annotation"}));
+  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, kFlags));
   ASSIGN_OR_RETURN(std::string index_out, flags.Require("index-out"));
   ASSIGN_OR_RETURN(std::string descriptor_out, flags.Require("descriptor-out"));
   std::vector<Descriptor> images;

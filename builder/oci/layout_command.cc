@@ -10,8 +10,14 @@ namespace stowage {
 namespace oci {
 namespace {
 
+const std::vector<FlagDef> kFlags = {
+    PathFlag("spec", "FILE", "image set spec JSON (written by the oci_layout rule)"),
+    PathFlag("out", "DIR", "the layout directory to write (must not exist or be empty)"),
+    ValueFlag("tag", "TAG", "org.opencontainers.image.ref.name of the entry in index.json"),
+};
+
 absl::Status LayoutMain(const std::vector<std::string>& args) {
-  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, {"spec", "out", "tag"}));
+  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, kFlags));
   ASSIGN_OR_RETURN(std::string spec_path, flags.Require("spec"));
   ASSIGN_OR_RETURN(std::string out, flags.Require("out"));
   ASSIGN_OR_RETURN(nlohmann::json spec, ReadJsonFile(spec_path));

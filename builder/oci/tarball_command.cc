@@ -10,8 +10,14 @@ namespace stowage {
 namespace oci {
 namespace {
 
+const std::vector<FlagDef> kFlags = {
+    PathFlag("spec", "FILE", "image set spec JSON (written by the oci_tarball rule)"),
+    PathFlag("out", "FILE", "where the tar is written"),
+    ValueFlag("repo-tag", "NAME:TAG", "a RepoTags entry for `docker load` (repeated)"),
+};
+
 absl::Status TarballMain(const std::vector<std::string>& args) {
-  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, {"spec", "out", "repo-tag"}));
+  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, kFlags));
   ASSIGN_OR_RETURN(std::string spec_path, flags.Require("spec"));
   ASSIGN_OR_RETURN(std::string out, flags.Require("out"));
   ASSIGN_OR_RETURN(nlohmann::json spec, ReadJsonFile(spec_path));

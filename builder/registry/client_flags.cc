@@ -11,6 +11,11 @@
 namespace stowage {
 namespace registry {
 
+std::vector<FlagDef> WithClientFlags(std::vector<FlagDef> own) {
+  own.insert(own.end(), kClientFlags.begin(), kClientFlags.end());
+  return own;
+}
+
 absl::StatusOr<int64_t> PositiveInt(const Flags& flags, const std::string& name, int64_t fallback) {
   ASSIGN_OR_RETURN(long long v, flags.GetInt(name, fallback));
   if (v <= 0) return absl::InvalidArgumentError(absl::StrCat("--", name, " must be positive"));

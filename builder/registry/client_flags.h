@@ -13,10 +13,22 @@
 namespace stowage {
 namespace registry {
 
-// Flag names (for Flags::Parse) that ClientOptionsFromFlags reads.
-inline const std::vector<std::string> kClientFlags = {
-    "insecure!",      "ca-cert", "verbose!",         "retries",
-    "retry-max-time", "timeout", "allow-upload-host"};
+// The flags ClientOptionsFromFlags reads (for Flags::Parse, after a command's own).
+inline const std::vector<FlagDef> kClientFlags = {
+    SwitchFlag("insecure", "allow plain HTTP and unverified TLS for a non-loopback registry"),
+    PathFlag("ca-cert", "FILE", "PEM bundle to trust instead of the system CAs"),
+    SwitchFlag("verbose", "print every request (never credentials)"),
+    ValueFlag("retries", "N", "retries of a failed request, with backoff (default 5)"),
+    ValueFlag("retry-max-time", "SECONDS", "give up retrying a request after this (default 120)"),
+    ValueFlag("timeout", "DURATION",
+              "the whole push or pull must end within this, e.g. 90s or 10m (default 10m, "
+              "extended for large transfers)"),
+    ValueFlag("allow-upload-host", "HOST[:PORT]",
+              "a host other than the registry that uploads may be redirected to (repeated)"),
+};
+
+// `own` followed by kClientFlags.
+std::vector<FlagDef> WithClientFlags(std::vector<FlagDef> own);
 
 // Without --timeout, a push or pull must end within this, plus TransferAllowance() of the
 // bytes it has to move.

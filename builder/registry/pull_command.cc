@@ -13,11 +13,21 @@ namespace stowage {
 namespace registry {
 namespace {
 
+const std::vector<FlagDef>& PullFlags() {
+  static const auto* flags = new std::vector<FlagDef>(WithClientFlags({
+      ValueFlag("repository", "HOST[:PORT]/NAME", "the registry repository to pull from"),
+      PathFlag("layout", "DIR", "an OCI image layout to read instead of a registry"),
+      ValueFlag("digest", "sha256:HEX", "the manifest or index digest (the reproducible choice)"),
+      ValueFlag("tag", "TAG", "without --digest: resolve this tag once"),
+      ValueFlag("platform", "OS/ARCH[/VARIANT]", "picked from an index (default linux/amd64)"),
+      PathFlag("output", "DIR", "directory for the blobs and pull.json (created if missing)"),
+      ValueFlag("jobs", "N", "parallel blob downloads (default 4, at most 32)"),
+  }));
+  return *flags;
+}
+
 absl::Status PullMain(const std::vector<std::string>& args) {
-  std::vector<std::string> known = {"repository", "layout", "digest", "tag",
-                                    "platform",   "output", "jobs"};
-  known.insert(known.end(), kClientFlags.begin(), kClientFlags.end());
-  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, known));
+  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, PullFlags()));
   PullRequest request;
   ASSIGN_OR_RETURN(request.output, flags.Require("output"));
   request.digest = flags.Get("digest");

@@ -19,13 +19,24 @@ namespace stowage {
 namespace registry {
 namespace {
 
-constexpr char kUsage[] =
-    "usage: stowage push --repository HOST[:PORT]/NAME [--tag T]... [--tags-file F]\n"
-    "         [--stable-status F] [--volatile-status F]   ({KEY} in tags from workspace status)\n"
-    "         (--manifest F --config F [--layer DESCRIPTOR=BLOB]... | --spec F [--spec-base DIR])\n"
-    "         [--jobs N] [--insecure] [--ca-cert F] [--retries N] [--retry-max-time SECONDS]\n"
-    "         [--timeout DURATION] [--allow-upload-host HOST[:PORT]]...\n"
-    "         [--chunk-threshold BYTES] [--chunk-size BYTES] [--verbose]";
+const std::vector<FlagDef>& PushFlags() {
+  static const auto* flags = new std::vector<FlagDef>(WithClientFlags({
+      ValueFlag("repository", "HOST[:PORT]/NAME", "where to push (required)"),
+      ValueFlag("tag", "TAG", "a tag to point at the pushed digest (repeated; {KEY} stamps)"),
+      PathFlag("tags-file", "FILE", "more tags, one or more per line (# comments)"),
+      PathFlag("stable-status", "FILE", "Bazel's stable workspace status, for {KEY} in tags"),
+      PathFlag("volatile-status", "FILE", "Bazel's volatile workspace status"),
+      PathFlag("manifest", "FILE", "the image manifest to push (with --config and --layer)"),
+      PathFlag("config", "FILE", "the image config"),
+      ValueFlag("layer", "DESCRIPTOR=BLOB", "a layer's descriptor and blob paths (repeated)"),
+      PathFlag("spec", "FILE", "push spec JSON (written by oci_push) instead of --manifest"),
+      PathFlag("spec-base", "DIR", "directory the spec's relative paths start from"),
+      ValueFlag("jobs", "N", "parallel blob uploads (default 4, at most 64)"),
+      ValueFlag("chunk-threshold", "BYTES", "blobs at least this big are uploaded in chunks"),
+      ValueFlag("chunk-size", "BYTES", "size of each chunk of a chunked upload"),
+  }));
+  return *flags;
+}
 
 absl::StatusOr<std::vector<std::string>> ReadTags(const Flags& flags) {
   std::vector<std::string> tags = flags.GetAll("tag");
@@ -65,15 +76,10 @@ absl::StatusOr<std::vector<std::string>> ReadTags(const Flags& flags) {
 }
 
 absl::Status PushMain(const std::vector<std::string>& args) {
-  std::vector<std::string> known = {"manifest",      "config",          "layer", "spec",
-                                    "spec-base",     "repository",      "tag",   "tags-file",
-                                    "stable-status", "volatile-status", "jobs",  "chunk-threshold",
-                                    "chunk-size"};
-  known.insert(known.end(), kClientFlags.begin(), kClientFlags.end());
-  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, known));
+  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, PushFlags()));
   if (!flags.positional().empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("unexpected argument \"", flags.positional()[0], "\"\n", kUsage));
+        absl::StrCat("unexpected argument \"", flags.positional()[0], "\" (stowage push --help)"));
   }
   ASSIGN_OR_RETURN(std::string repository, flags.Require("repository"));
   std::string scheme;
@@ -92,11 +98,12 @@ absl::Status PushMain(const std::vector<std::string>& args) {
       if (eq == std::string::npos || eq == 0 || eq + 1 == layer.size()) {
         return absl::InvalidArgumentError("--layer wants DESCRIPTOR=BLOB, got \"" + layer + "\"");
       }
-      image.layers.emplace_back(layer.substr(0, eq), layer.substr(eq + 1));
+      image.layers.emplace_back(ResolveUserPath(layer.substr(0, eq)),
+                                ResolveUserPath(layer.substr(eq + 1)));
     }
     ASSIGN_OR_RETURN(plan, PlanImage(image, target));
   } else {
-    return absl::InvalidArgumentError(std::string("give --manifest or --spec\n") + kUsage);
+    return absl::InvalidArgumentError("give --manifest or --spec (stowage push --help)");
   }
 
   PushOptions options;

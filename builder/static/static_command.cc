@@ -13,8 +13,21 @@
 namespace stowage {
 namespace {
 
+const std::vector<FlagDef> kStaticFlags = {
+    PathFlag("spec", "FILE", "static spec JSON (written by the static_assets rule)"),
+    PathFlag("out", "DIR", "STATIC_ROOT to fill (a new directory)"),
+    PathFlag("manifest", "FILE", "where a copy of staticfiles.json is written"),
+    ValueFlag("threads", "N", "worker threads (default: STOWAGE_THREADS, else every core)"),
+};
+
+const std::vector<FlagDef> kCompressFlags = {
+    PathFlag("spec", "FILE", "precompress spec JSON (written by the static_assets rule)"),
+    PathFlag("out", "DIR", "directory for the compressed variants"),
+    ValueFlag("threads", "N", "worker threads (default: STOWAGE_THREADS, else every core)"),
+};
+
 absl::Status StaticMain(const std::vector<std::string>& args) {
-  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, {"spec", "out", "manifest", "threads"}));
+  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, kStaticFlags));
   ASSIGN_OR_RETURN(std::string spec_path, flags.Require("spec"));
   ASSIGN_OR_RETURN(std::string out_dir, flags.Require("out"));
   ASSIGN_OR_RETURN(long long threads, flags.GetInt("threads", 0));
@@ -41,7 +54,7 @@ absl::Status StaticMain(const std::vector<std::string>& args) {
 // `stowage static-compress --spec=SPEC.json --out=DIR [--threads=N]`: WhiteNoise's variants of
 // some input files ahead of `stowage static`, so Bazel caches them per shard of inputs.
 absl::Status StaticCompressMain(const std::vector<std::string>& args) {
-  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, {"spec", "out", "threads"}));
+  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, kCompressFlags));
   ASSIGN_OR_RETURN(std::string spec_path, flags.Require("spec"));
   ASSIGN_OR_RETURN(std::string out_dir, flags.Require("out"));
   ASSIGN_OR_RETURN(long long threads, flags.GetInt("threads", 0));

@@ -94,7 +94,10 @@ void DeployWarnings(const Settings& settings) {
 }
 
 absl::Status Serve(const std::vector<std::string>& args, const std::string& program) {
-  ASSIGN_OR_RETURN(stowage::Flags flags, stowage::Flags::Parse(args, {"port", "threads"}));
+  ASSIGN_OR_RETURN(stowage::Flags flags,
+                   stowage::Flags::Parse(
+                       args, {stowage::ValueFlag("port", "PORT", "port to bind (default $PORT)"),
+                              stowage::ValueFlag("threads", "N", "server threads")}));
   if (!flags.positional().empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("unexpected argument \"", flags.positional()[0], "\""));
@@ -187,7 +190,10 @@ absl::Status Check(const std::vector<std::string>& args, const std::string& prog
 }
 
 absl::Status Healthcheck(const std::vector<std::string>& args) {
-  ASSIGN_OR_RETURN(stowage::Flags flags, stowage::Flags::Parse(args, {"port", "timeout"}));
+  ASSIGN_OR_RETURN(stowage::Flags flags,
+                   stowage::Flags::Parse(
+                       args, {stowage::ValueFlag("port", "PORT", "port to probe (default $PORT)"),
+                              stowage::ValueFlag("timeout", "SECONDS", "probe timeout")}));
   // Only PORT is read: a health probe must not fail over settings it does not use.
   long long env_port = 8000;
   if (const char* port = std::getenv("PORT"); port != nullptr && *port != '\0') {
@@ -226,6 +232,10 @@ int Main(int argc, char** argv) {
   } else {
     std::fprintf(stderr, "bookstore: error: unknown command \"%s\"\n%s", command.c_str(), kUsage);
     return 2;
+  }
+  if (stowage::HelpRequested(status)) {
+    std::fputs(kUsage, stdout);
+    return 0;
   }
   if (!status.ok()) {
     std::string message(status.message());

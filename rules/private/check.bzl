@@ -45,7 +45,9 @@ def _deploy_check_test_impl(ctx):
     script = ctx.actions.declare_file(ctx.label.name + ".sh")
     ctx.actions.write(
         script,
-        "#!/usr/bin/env bash\n# deploy_check_test %s\nset -euo pipefail\nexec %s %s\n" % (
+        # The paths are relative to the runfiles tree this runs in; under `bazel run` the tool
+        # would resolve them against BUILD_WORKING_DIRECTORY instead.
+        "#!/usr/bin/env bash\n# deploy_check_test %s\nset -euo pipefail\nunset BUILD_WORKING_DIRECTORY\nexec %s %s\n" % (
             str(ctx.label),
             _shell_quote(_runfile_path(ctx.executable._stowage)),
             " ".join([_shell_quote(a) for a in args]),

@@ -13,6 +13,7 @@ verifies every blob against its digest (Bazel's downloader knows none of the reg
 PULLER_SOURCES = [
     "builder/main.cc",
     "builder/cli/command.cc",
+    "builder/cli/flags.cc",
     "builder/common/files.cc",
     "builder/common/json_file.cc",
     "builder/digest/sha256.cc",
@@ -38,6 +39,7 @@ PULLER_SOURCES = [
 # re-runs stowage_puller (Bazel tracks files a repository rule reads through labels).
 PULLER_HEADERS = [
     "builder/cli/command.h",
+    "builder/cli/flags.h",
     "builder/common/files.h",
     "builder/common/json_file.h",
     "builder/common/status_macros.h",
