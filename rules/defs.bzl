@@ -14,6 +14,7 @@ load("//rules/private:pull.bzl", _oci_pull = "oci_pull")
 load("//rules/private:push.bzl", _oci_push = "oci_push")
 load("//rules/private:static.bzl", _static_assets = "static_assets")
 load("//rules/private:tarball.bzl", _oci_tarball = "oci_tarball")
+load("//rules/private:toolchain.bzl", _stowage_binary = "stowage_binary", _stowage_prebuilt_toolchain = "stowage_prebuilt_toolchain", _stowage_toolchain = "stowage_toolchain")
 
 LayerInfo = _LayerInfo
 ImageInfo = _ImageInfo
@@ -37,3 +38,8 @@ compose_file = _compose_file
 ComposeInfo = _ComposeInfo
 deploy_check_test = _deploy_check_test
 deb_lock = _deb_lock
+
+# The tool itself (docs/toolchain.md).
+stowage_toolchain = _stowage_toolchain
+stowage_prebuilt_toolchain = _stowage_prebuilt_toolchain
+stowage_binary = _stowage_binary

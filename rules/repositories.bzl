@@ -52,10 +52,19 @@ def _maybe(rule, name, **kwargs):
     if name not in native.existing_rules():
         rule(name = name, **kwargs)
 
-def stowage_dependencies():
-    """Declares every external repository stowage needs, from Debian packages only."""
+def stowage_dependencies(register_toolchain = True):
+    """Declares every external repository stowage needs, from Debian packages only.
+
+    Args:
+      register_toolchain: register the stowage tool built from source
+        (@stowage//builder:toolchain). A toolchain registered before this call wins anyway
+        (e.g. stowage_prebuilt_toolchain); False registers none.
+    """
     _maybe(debian_rules_cc, name = "rules_cc")
     _maybe(native.local_repository, name = "rules_java", path = "/usr/share/bazel/rules/java")
     _maybe(native.local_repository, name = "platforms", path = "/usr/share/bazel/platforms")
     _maybe(coverage_tools_stub, name = "remote_coverage_tools")
     _maybe(system_libraries, name = "stowage_system_libs")
+    if register_toolchain:
+        # Label(): the repository may be named anything, not only "stowage".
+        native.register_toolchains(str(Label("//builder:toolchain")))

@@ -6,6 +6,7 @@ or `expect`), or when an ID in `expect` is not reported. See docs/deploy.md for 
 load("//rules:providers.bzl", "ImageInfo")
 load("//rules/private:compose.bzl", "ComposeInfo")
 load("//rules/private:heroku.bzl", "HerokuAppInfo")
+load("//rules/private:toolchain.bzl", "STOWAGE_TOOLCHAIN_TYPE", "stowage_tool")
 
 def _runfile_path(f):
     # Relative to the test's working directory (the workspace's runfiles root).
@@ -42,6 +43,7 @@ def _deploy_check_test_impl(ctx):
     for id in ctx.attr.expect:
         args += ["--expect", id]
 
+    tool = stowage_tool(ctx)
     script = ctx.actions.declare_file(ctx.label.name + ".sh")
     ctx.actions.write(
         script,
@@ -49,17 +51,17 @@ def _deploy_check_test_impl(ctx):
         # would resolve them against BUILD_WORKING_DIRECTORY instead.
         "#!/usr/bin/env bash\n# deploy_check_test %s\nset -euo pipefail\nunset BUILD_WORKING_DIRECTORY\nexec %s %s\n" % (
             str(ctx.label),
-            _shell_quote(_runfile_path(ctx.executable._stowage)),
+            _shell_quote(_runfile_path(tool.executable)),
             " ".join([_shell_quote(a) for a in args]),
         ),
         is_executable = True,
     )
-    runfiles = ctx.runfiles(files = files + [ctx.executable._stowage])
-    runfiles = runfiles.merge(ctx.attr._stowage[DefaultInfo].default_runfiles)
+    runfiles = ctx.runfiles(files = files + [tool.executable]).merge(tool.runfiles)
     return [DefaultInfo(executable = script, runfiles = runfiles)]
 
 deploy_check_test = rule(
     implementation = _deploy_check_test_impl,
+    toolchains = [STOWAGE_TOOLCHAIN_TYPE],
     test = True,
     doc = "Fails when `stowage check` reports a finding at or above fail_on for the image and manifests.",
     attrs = {
@@ -71,10 +73,5 @@ deploy_check_test = rule(
         "fail_on": attr.string(default = "error", values = ["error", "warning", "info", "never"]),
         "allow": attr.string_list(doc = "Finding IDs accepted (reported, never failing)."),
         "expect": attr.string_list(doc = "Finding IDs that must be reported (for testing the checker, or pinning known debt)."),
-        "_stowage": attr.label(
-            default = Label("//builder:stowage"),
-            executable = True,
-            cfg = "target",
-        ),
     },
 )

@@ -4,6 +4,7 @@ The web service runs the image from ImageInfo by digest (or by tag in developmen
 are written as ${NAME:?NAME must be set}, never as values. See docs/deploy.md."""
 
 load("//rules:providers.bzl", "ImageInfo")
+load("//rules/private:toolchain.bzl", "STOWAGE_TOOLCHAIN_TYPE", "run_stowage")
 
 ComposeInfo = provider(
     doc = "Generated Compose files, for deploy_check_test.",
@@ -45,8 +46,8 @@ def _compose_file_impl(ctx):
     args.add("--descriptor", image.descriptor)
     args.add("--out", dev)
     args.add("--prod-out", prod)
-    ctx.actions.run(
-        executable = ctx.executable._stowage,
+    run_stowage(
+        ctx,
         arguments = [args],
         inputs = [spec, image.descriptor],
         outputs = [dev, prod],
@@ -63,6 +64,7 @@ def _compose_file_impl(ctx):
 
 compose_file = rule(
     implementation = _compose_file_impl,
+    toolchains = [STOWAGE_TOOLCHAIN_TYPE],
     doc = """Writes <name>/compose.yaml and <name>/compose.prod.yaml.
 
 Development: `docker compose -f compose.yaml up`; production:
@@ -87,10 +89,5 @@ Development: `docker compose -f compose.yaml up`; production:
         "db_user": attr.string(default = "postgres"),
         "db_name": attr.string(default = "postgres"),
         "db_secret_env": attr.string_list(doc = "e.g. [\"POSTGRES_PASSWORD\"]; without it the database trusts the Compose network."),
-        "_stowage": attr.label(
-            default = Label("//builder:stowage"),
-            executable = True,
-            cfg = "exec",
-        ),
     },
 )

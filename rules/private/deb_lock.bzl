@@ -6,6 +6,8 @@ configuration at run time (or `-- --mirror URL`, or STOWAGE_DEB_MIRRORS); the lo
 host. Extra arguments after `--` are passed on, e.g. `bazel run //pkg:lock -- --check` in CI.
 See docs/deb.md."""
 
+load("//rules/private:toolchain.bzl", "STOWAGE_TOOLCHAIN_TYPE", "stowage_tool")
+
 def _shell_quote(s):
     return "'" + s.replace("'", "'\\''") + "'"
 
@@ -20,7 +22,8 @@ if [[ -z "${{BUILD_WORKSPACE_DIRECTORY:-}}" ]]; then
   exit 2
 fi
 cd "$BUILD_WORKSPACE_DIRECTORY"
-exec "$root/{stowage}" deb lock --lockfile {lockfile} {args} "$@"
+# An absolute path: stowage resolves relative paths against BUILD_WORKING_DIRECTORY.
+exec "$root/{stowage}" deb lock --lockfile "$BUILD_WORKSPACE_DIRECTORY/"{lockfile} {args} "$@"
 """
 
 def _deb_lock_impl(ctx):
@@ -43,7 +46,8 @@ def _deb_lock_impl(ctx):
             args.append("--%s %s" % (flag, _shell_quote(v)))
     if ctx.attr.include_essential:
         args.append("--essential")
-    stowage = ctx.executable._stowage
+    tool = stowage_tool(ctx)
+    stowage = tool.executable
     launcher = ctx.actions.declare_file(ctx.label.name + ".sh")
     ctx.actions.write(
         output = launcher,
@@ -56,12 +60,13 @@ def _deb_lock_impl(ctx):
         ),
         is_executable = True,
     )
-    runfiles = ctx.runfiles(files = [stowage]).merge(ctx.attr._stowage[DefaultInfo].default_runfiles)
+    runfiles = ctx.runfiles(files = [stowage]).merge(tool.runfiles)
     return [DefaultInfo(executable = launcher, runfiles = runfiles)]
 
 deb_lock = rule(
     implementation = _deb_lock_impl,
     executable = True,
+    toolchains = [STOWAGE_TOOLCHAIN_TYPE],
     doc = "`bazel run` target that locks Debian packages into a JSON lockfile (docs/deb.md).",
     attrs = {
         "lockfile": attr.string(mandatory = True, doc = "The lockfile to write, relative to this package, e.g. \"debian12.lock.json\"."),
@@ -70,6 +75,5 @@ deb_lock = rule(
         "architectures": attr.string_list(default = ["amd64"], doc = "Each is resolved on its own into its own section of the lock."),
         "packages": attr.string_list(doc = "Package names (\"name\" or \"name=version\"); their Depends and Pre-Depends are added."),
         "include_essential": attr.bool(doc = "Also lock every Essential: yes package, as debootstrap would."),
-        "_stowage": attr.label(default = Label("//builder:stowage"), executable = True, cfg = "exec"),
     },
 )

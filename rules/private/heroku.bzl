@@ -4,6 +4,7 @@ Both read the image's ImageInfo, so the digest that was built and tested is the 
 See docs/deploy.md."""
 
 load("//rules:providers.bzl", "ImageInfo")
+load("//rules/private:toolchain.bzl", "STOWAGE_TOOLCHAIN_TYPE", "run_stowage", "stowage_tool")
 
 HerokuAppInfo = provider(
     doc = "Generated Heroku files, for deploy_check_test.",
@@ -34,8 +35,8 @@ def _heroku_app_impl(ctx):
     args.add("--descriptor", image.descriptor)
     args.add("--heroku-yml", heroku_yml)
     args.add("--dockerfile", dockerfile)
-    ctx.actions.run(
-        executable = ctx.executable._stowage,
+    run_stowage(
+        ctx,
         arguments = [args],
         inputs = [spec, image.descriptor],
         outputs = [heroku_yml, dockerfile],
@@ -52,6 +53,7 @@ def _heroku_app_impl(ctx):
 
 heroku_app = rule(
     implementation = _heroku_app_impl,
+    toolchains = [STOWAGE_TOOLCHAIN_TYPE],
     doc = """Writes <name>/heroku.yml and <name>/Dockerfile (FROM repository@manifest-digest).
 
 Copy both to the root of the app's git repository and `git push heroku`: Heroku builds the
@@ -81,11 +83,6 @@ one-line Dockerfile, i.e. runs exactly the image Bazel built. Secrets are refuse
         "dockerfile_path": attr.string(
             default = "Dockerfile",
             doc = "build.docker.web: where the Dockerfile sits relative to heroku.yml in the app repository.",
-        ),
-        "_stowage": attr.label(
-            default = Label("//builder:stowage"),
-            executable = True,
-            cfg = "exec",
         ),
     },
 )
@@ -174,13 +171,14 @@ def _heroku_release_impl(ctx):
     if image.format != "docker":
         fail("heroku_release: %s has format \"%s\"; Heroku's registry accepts only Docker v2 schema 2 " % (ctx.attr.image.label, image.format) +
              "manifests: build it with format = \"docker\"")
+    tool = stowage_tool(ctx)
     layer_args = []
     for layer in image.layers:
         layer_args.append("--layer")
         layer_args.append("\"$r/%s=$r/%s\"" % (_runfile(ctx, layer.descriptor), _runfile(ctx, layer.blob)))
     substitutions = {
         "%{label}": str(ctx.label),
-        "%{stowage}": _runfile(ctx, ctx.executable._stowage),
+        "%{stowage}": _runfile(ctx, tool.executable),
         "%{manifest}": _runfile(ctx, image.manifest),
         "%{config}": _runfile(ctx, image.config),
         "%{layers}": " ".join(layer_args),
@@ -198,12 +196,12 @@ def _heroku_release_impl(ctx):
     for layer in image.layers:
         files.append(layer.blob)
         files.append(layer.descriptor)
-    runfiles = ctx.runfiles(files = files + [ctx.executable._stowage])
-    runfiles = runfiles.merge(ctx.attr._stowage[DefaultInfo].default_runfiles)
+    runfiles = ctx.runfiles(files = files + [tool.executable]).merge(tool.runfiles)
     return [DefaultInfo(executable = script, runfiles = runfiles)]
 
 heroku_release = rule(
     implementation = _heroku_release_impl,
+    toolchains = [STOWAGE_TOOLCHAIN_TYPE],
     executable = True,
     doc = """`bazel run` target: pushes the image to <registry>/<app>/<process_type>:latest with
 `stowage push`, then releases it through the Heroku Platform API (`stowage heroku-release`,
@@ -217,10 +215,5 @@ HEROKU_API_KEY from the environment). The image must have format = "docker".""",
         ),
         "process_type": attr.string(default = "web"),
         "api_url": attr.string(doc = "Platform API base URL; empty: the real Heroku API."),
-        "_stowage": attr.label(
-            default = Label("//builder:stowage"),
-            executable = True,
-            cfg = "target",
-        ),
     },
 )

@@ -4,6 +4,7 @@ The action reads only small files: the base's config and manifest and each layer
 Layer blobs are never inputs, so assembling an image costs the same for a 10 MB or a 10 GB base."""
 
 load("//rules:providers.bzl", "ImageInfo", "LayerInfo")
+load("//rules/private:toolchain.bzl", "STOWAGE_TOOLCHAIN_TYPE", "run_stowage")
 
 def _image_spec(ctx):
     spec = {
@@ -66,8 +67,8 @@ def _oci_image_impl(ctx):
         args.add("--volatile-status", ctx.version_file)
         inputs += [ctx.info_file, ctx.version_file]
 
-    ctx.actions.run(
-        executable = ctx.executable._stowage,
+    run_stowage(
+        ctx,
         arguments = [args],
         inputs = inputs,
         outputs = [config, manifest, descriptor],
@@ -92,6 +93,7 @@ def _oci_image_impl(ctx):
 
 oci_image = rule(
     implementation = _oci_image_impl,
+    toolchains = [STOWAGE_TOOLCHAIN_TYPE],
     doc = "A single-platform image: config and manifest over a base and layers (docs/image.md).",
     attrs = {
         "base": attr.label(providers = [ImageInfo], doc = "An oci_image or oci_import; none means scratch."),
@@ -113,6 +115,5 @@ oci_image = rule(
         "variant": attr.string(),
         "format": attr.string(default = "oci", values = ["oci", "docker"], doc = "Manifest media types."),
         "stamp": attr.bool(doc = "Take created/revision/source from workspace status (BUILD_TIMESTAMP, STABLE_GIT_COMMIT, STABLE_GIT_URL)."),
-        "_stowage": attr.label(default = Label("//builder:stowage"), executable = True, cfg = "exec"),
     },
 )

@@ -1,6 +1,7 @@
 """oci_image_index: a multi-platform index (OCI) or manifest list (Docker) over images."""
 
 load("//rules:providers.bzl", "ImageIndexInfo", "ImageInfo")
+load("//rules/private:toolchain.bzl", "STOWAGE_TOOLCHAIN_TYPE", "run_stowage")
 
 def _oci_image_index_impl(ctx):
     index = ctx.actions.declare_file(ctx.label.name + ".index.json")
@@ -15,8 +16,8 @@ def _oci_image_index_impl(ctx):
     args.add("--index-out", index)
     args.add("--descriptor-out", descriptor)
     args.add_all(["%s=%s" % (k, v) for k, v in sorted(ctx.attr.annotations.items())], before_each = "--annotation")
-    ctx.actions.run(
-        executable = ctx.executable._stowage,
+    run_stowage(
+        ctx,
         arguments = [args],
         inputs = [image.descriptor for image in images] + [image.config for image in images],
         outputs = [index, descriptor],
@@ -30,10 +31,10 @@ def _oci_image_index_impl(ctx):
 
 oci_image_index = rule(
     implementation = _oci_image_index_impl,
+    toolchains = [STOWAGE_TOOLCHAIN_TYPE],
     doc = "A multi-platform image index; each image's platform comes from its config.",
     attrs = {
         "images": attr.label_list(mandatory = True, providers = [ImageInfo], doc = "One image per platform, all of one format."),
         "annotations": attr.string_dict(doc = "Index annotations (OCI format only)."),
-        "_stowage": attr.label(default = Label("//builder:stowage"), executable = True, cfg = "exec"),
     },
 )

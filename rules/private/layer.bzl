@@ -14,6 +14,7 @@ Image paths (see docs/layer.md):
 """
 
 load("//rules:providers.bzl", "LayerInfo", "StaticAssetsInfo")
+load("//rules/private:toolchain.bzl", "STOWAGE_TOOLCHAIN_TYPE", "run_stowage")
 
 _EXTENSIONS = {"gzip": ".tar.gz", "none": ".tar", "zstd": ".tar.zst"}
 
@@ -157,8 +158,8 @@ def _oci_layer_impl(ctx):
 
     direct_inputs = [spec_file] + [x for x in inputs if type(x) != "depset"]
     transitive_inputs = [x for x in inputs if type(x) == "depset"]
-    ctx.actions.run(
-        executable = ctx.executable._stowage,
+    run_stowage(
+        ctx,
         arguments = [
             "layer",
             "--spec",
@@ -185,6 +186,7 @@ def _oci_layer_impl(ctx):
 
 oci_layer = rule(
     implementation = _oci_layer_impl,
+    toolchains = [STOWAGE_TOOLCHAIN_TYPE],
     doc = "A reproducible OCI layer built by `stowage layer`. See docs/layer.md.",
     attrs = {
         "srcs": attr.label_list(
@@ -206,10 +208,5 @@ oci_layer = rule(
         "owners": attr.string_dict(doc = "Image path -> \"uid:gid\" for single entries (overrides owner), e.g. {\"/app/data\": \"10001:10001\"}."),
         "mtime": attr.int(default = -1, doc = "Entry mtime in seconds; -1 for SOURCE_DATE_EPOCH or 0."),
         "include_runfiles": attr.bool(doc = "Put each executable's runfiles under <path>.runfiles/<workspace>/."),
-        "_stowage": attr.label(
-            default = Label("//builder:stowage"),
-            executable = True,
-            cfg = "exec",
-        ),
     },
 )

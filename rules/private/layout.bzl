@@ -1,6 +1,7 @@
 """oci_layout: an OCI image layout directory (tree artifact) for an image or an image index."""
 
 load("//rules:providers.bzl", "ImageIndexInfo", "ImageInfo")
+load("//rules/private:toolchain.bzl", "STOWAGE_TOOLCHAIN_TYPE", "run_stowage")
 
 def _may_link(file):
     # Hard links share the inode, and Bazel makes outputs read-only: never link a file of the
@@ -57,8 +58,8 @@ def _oci_layout_impl(ctx):
     args.add("--out", out.path)
     if ctx.attr.tag:
         args.add("--tag", ctx.attr.tag)
-    ctx.actions.run(
-        executable = ctx.executable._stowage,
+    run_stowage(
+        ctx,
         arguments = [args],
         inputs = depset([spec_file] + inputs),
         outputs = [out],
@@ -72,11 +73,11 @@ def _oci_layout_impl(ctx):
 
 oci_layout = rule(
     implementation = _oci_layout_impl,
+    toolchains = [STOWAGE_TOOLCHAIN_TYPE],
     doc = "An OCI image layout directory: oci-layout, index.json, blobs/sha256/... (docs/image.md).",
     attrs = {
         "image": attr.label(mandatory = True, providers = [[ImageInfo], [ImageIndexInfo]], doc = "An oci_image, oci_import or oci_image_index."),
         "hardlink": attr.bool(default = False, doc = "Hard-link layer blobs built by Bazel or pulled instead of copying: faster for large bases, but the action then runs unsandboxed (no-sandbox), so it is off by default."),
         "tag": attr.string(default = "latest", doc = "org.opencontainers.image.ref.name in index.json; empty: untagged."),
-        "_stowage": attr.label(default = Label("//builder:stowage"), executable = True, cfg = "exec"),
     },
 )

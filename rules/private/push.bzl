@@ -5,6 +5,7 @@ push itself runs at `bazel run`, outside any action (it needs the network and cr
 The launcher calls `stowage push`, which sends only the blobs the registry lacks."""
 
 load("//rules:providers.bzl", "ImageIndexInfo", "ImageInfo")
+load("//rules/private:toolchain.bzl", "STOWAGE_TOOLCHAIN_TYPE", "stowage_tool")
 
 def _image_spec(image):
     return {
@@ -79,7 +80,8 @@ def _oci_push_impl(ctx):
             files.append(f)
             status_args.append('args+=(--%s "$root/"%s)' % (flag, _shell_quote(f.short_path)))
 
-    stowage = ctx.executable._stowage
+    tool = stowage_tool(ctx)
+    stowage = tool.executable
     launcher = ctx.actions.declare_file(ctx.label.name + ".sh")
     ctx.actions.write(
         launcher,
@@ -96,11 +98,12 @@ def _oci_push_impl(ctx):
         is_executable = True,
     )
     runfiles = ctx.runfiles(files = files + [spec_file, stowage])
-    runfiles = runfiles.merge(ctx.attr._stowage[DefaultInfo].default_runfiles)
+    runfiles = runfiles.merge(tool.runfiles)
     return [DefaultInfo(executable = launcher, runfiles = runfiles)]
 
 oci_push = rule(
     implementation = _oci_push_impl,
+    toolchains = [STOWAGE_TOOLCHAIN_TYPE],
     doc = """Pushes an image or index with `bazel run`. Example:
 
     oci_push(
@@ -125,11 +128,6 @@ oci_push = rule(
             doc = "A file with more tags (one per line), e.g. written by a stamping genrule.",
         ),
         "stamp": attr.bool(doc = "Expand {KEY} in tags from workspace status, e.g. remote_tags = [\"{STABLE_GIT_COMMIT}\"] with --workspace_status_command."),
-        "_stowage": attr.label(
-            default = Label("//builder:stowage"),
-            executable = True,
-            cfg = "target",
-        ),
     },
     executable = True,
 )

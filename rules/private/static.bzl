@@ -3,6 +3,7 @@ at build time. One action runs `stowage static`; its output is STATIC_ROOT's con
 artifact (originals, hashed copies, staticfiles.json, .gz/.br variants) plus the manifest."""
 
 load("//rules:providers.bzl", "StaticAssetsInfo")
+load("//rules/private:toolchain.bzl", "STOWAGE_TOOLCHAIN_TYPE", "run_stowage")
 
 # whitenoise.compress.Compressor.SKIP_COMPRESS_EXTENSIONS (WhiteNoise 6.0).
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
@@ -78,8 +79,8 @@ def _precompress_shards(ctx):
             "gzip": ctx.attr.gzip,
         }))
         tree = ctx.actions.declare_directory("%s.precompressed_%d" % (ctx.label.name, index))
-        ctx.actions.run(
-            executable = ctx.executable._stowage,
+        run_stowage(
+            ctx,
             arguments = ["static-compress", "--spec=" + spec.path, "--out=" + tree.path],
             inputs = [spec] + files,
             outputs = [tree],
@@ -139,8 +140,8 @@ def _static_assets_impl(ctx):
 
     tree = ctx.actions.declare_directory(ctx.label.name)
     manifest = ctx.actions.declare_file(ctx.label.name + ".staticfiles.json")
-    ctx.actions.run(
-        executable = ctx.executable._stowage,
+    run_stowage(
+        ctx,
         arguments = [
             "static",
             "--spec=" + spec.path,
@@ -162,6 +163,7 @@ def _static_assets_impl(ctx):
 
 static_assets = rule(
     implementation = _static_assets_impl,
+    toolchains = [STOWAGE_TOOLCHAIN_TYPE],
     doc = """Collected static files, as `manage.py collectstatic` with
 `whitenoise.storage.CompressedManifestStaticFilesStorage` leaves STATIC_ROOT.
 
@@ -218,11 +220,6 @@ package-relative path.""",
         "ignore_patterns": attr.string_list(
             default = DJANGO_IGNORE_PATTERNS,
             doc = "collectstatic's ignore patterns (fnmatch on base names and source-relative paths).",
-        ),
-        "_stowage": attr.label(
-            default = Label("//builder:stowage"),
-            executable = True,
-            cfg = "exec",
         ),
     },
 )

@@ -1,6 +1,7 @@
 """oci_tarball: one tar for `docker load` that is also an OCI image layout."""
 
 load("//rules:providers.bzl", "ImageInfo")
+load("//rules/private:toolchain.bzl", "STOWAGE_TOOLCHAIN_TYPE", "run_stowage")
 load(":layout.bzl", "image_set_spec")
 
 def _oci_tarball_impl(ctx):
@@ -13,8 +14,8 @@ def _oci_tarball_impl(ctx):
     args.add("--spec", spec_file)
     args.add("--out", out)
     args.add_all(ctx.attr.repo_tags, before_each = "--repo-tag")
-    ctx.actions.run(
-        executable = ctx.executable._stowage,
+    run_stowage(
+        ctx,
         arguments = [args],
         inputs = depset([spec_file] + inputs),
         outputs = [out],
@@ -25,10 +26,10 @@ def _oci_tarball_impl(ctx):
 
 oci_tarball = rule(
     implementation = _oci_tarball_impl,
+    toolchains = [STOWAGE_TOOLCHAIN_TYPE],
     doc = "A docker-archive (`docker load`) that is also an OCI layout, as `docker save` writes.",
     attrs = {
         "image": attr.label(mandatory = True, providers = [ImageInfo], doc = "An oci_image or oci_import."),
         "repo_tags": attr.string_list(doc = "[host[:port]/]name[:tag]; a missing tag means latest."),
-        "_stowage": attr.label(default = Label("//builder:stowage"), executable = True, cfg = "exec"),
     },
 )
