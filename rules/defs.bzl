@@ -5,7 +5,7 @@ load("//rules/private:check.bzl", _deploy_check_test = "deploy_check_test")
 load("//rules/private:compose.bzl", _ComposeInfo = "ComposeInfo", _compose_file = "compose_file")
 load("//rules/private:deb_lock.bzl", _deb_lock = "deb_lock")
 load("//rules/private:heroku.bzl", _HerokuAppInfo = "HerokuAppInfo", _heroku_app = "heroku_app", _heroku_release = "heroku_release")
-load("//rules/private:image.bzl", _oci_image = "oci_image")
+load("//rules/private:image.bzl", _oci_image = "oci_image", _oci_image_rule = "oci_image_rule")
 load("//rules/private:import.bzl", _oci_import = "oci_import")
 load("//rules/private:index.bzl", _oci_image_index = "oci_image_index")
 load("//rules/private:layer.bzl", _oci_layer = "oci_layer")
@@ -26,6 +26,7 @@ oci_push = _oci_push
 oci_pull = _oci_pull
 
 oci_image = _oci_image
+oci_image_rule = _oci_image_rule
 oci_image_index = _oci_image_index
 oci_layout = _oci_layout
 oci_tarball = _oci_tarball

@@ -1,14 +1,17 @@
 #include "builder/oci/image_builder.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "builder/common/files.h"
 #include "builder/common/json_file.h"
 #include "builder/common/status_macros.h"
 #include "builder/common/workspace_status.h"
 #include "builder/digest/sha256.h"
+#include "builder/oci/config_files.h"
 
 namespace stowage {
 namespace oci {
@@ -53,6 +56,32 @@ absl::StatusOr<std::string> SpecString(const nlohmann::json& spec, const char* k
   if (it == spec.end() || it->is_null()) return std::string();
   if (!it->is_string()) return SpecError(absl::StrCat(key, " is not a string"));
   return it->get<std::string>();
+}
+
+// The text of the file the spec names under `key` ("" when it names none), for the rules_oci
+// file forms of env, labels, annotations, entrypoint, cmd, exposed_ports, volumes and created.
+absl::StatusOr<std::optional<std::string>> SpecFileText(const nlohmann::json& spec,
+                                                        const char* key) {
+  ASSIGN_OR_RETURN(std::string path, SpecString(spec, key));
+  if (path.empty()) return std::optional<std::string>();
+  ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  return std::optional<std::string>(std::move(text));
+}
+
+// Entries of a KEY=VALUE file (`file_key`) with the spec's dict (`key`) over them.
+absl::StatusOr<std::map<std::string, std::string>> DictWithFile(const nlohmann::json& spec,
+                                                                const char* key,
+                                                                const char* file_key) {
+  std::map<std::string, std::string> out;
+  ASSIGN_OR_RETURN(std::optional<std::string> text, SpecFileText(spec, file_key));
+  if (text.has_value()) {
+    ASSIGN_OR_RETURN(
+        out,
+        ParseKeyValueLines(*text, absl::StrCat(key, " file ", spec[file_key].get<std::string>())));
+  }
+  ASSIGN_OR_RETURN(auto dict, SpecDict(spec, key));
+  for (auto& [k, v] : dict) out[k] = std::move(v);
+  return out;
 }
 
 std::optional<std::string> NonEmpty(std::string s) {
@@ -147,16 +176,29 @@ absl::StatusOr<ImageSpec> ParseImageSpec(const nlohmann::json& spec,
 
   ASSIGN_OR_RETURN(std::vector<std::string> entrypoint, SpecStrings(spec, "entrypoint"));
   if (spec.contains("entrypoint")) o.entrypoint = entrypoint;
+  ASSIGN_OR_RETURN(std::optional<std::string> entrypoint_text,
+                   SpecFileText(spec, "entrypoint_file"));
+  if (entrypoint_text.has_value()) o.entrypoint = ParseLineList(*entrypoint_text);
   ASSIGN_OR_RETURN(std::vector<std::string> cmd, SpecStrings(spec, "cmd"));
   if (spec.contains("cmd")) o.cmd = cmd;
-  ASSIGN_OR_RETURN(o.env, SpecDict(spec, "env"));
+  ASSIGN_OR_RETURN(std::optional<std::string> cmd_text, SpecFileText(spec, "cmd_file"));
+  if (cmd_text.has_value()) o.cmd = ParseLineList(*cmd_text);
+  ASSIGN_OR_RETURN(o.env, DictWithFile(spec, "env", "env_file"));
   ASSIGN_OR_RETURN(std::string workdir, SpecString(spec, "workdir"));
   o.workdir = NonEmpty(workdir);
   ASSIGN_OR_RETURN(std::string user, SpecString(spec, "user"));
   o.user = NonEmpty(user);
   ASSIGN_OR_RETURN(o.exposed_ports, SpecStrings(spec, "exposed_ports"));
+  ASSIGN_OR_RETURN(std::optional<std::string> ports_text, SpecFileText(spec, "exposed_ports_file"));
+  if (ports_text.has_value()) {
+    for (std::string& port : ParseCommaList(*ports_text)) o.exposed_ports.push_back(port);
+  }
   ASSIGN_OR_RETURN(o.volumes, SpecStrings(spec, "volumes"));
-  ASSIGN_OR_RETURN(o.labels, SpecDict(spec, "labels"));
+  ASSIGN_OR_RETURN(std::optional<std::string> volumes_text, SpecFileText(spec, "volumes_file"));
+  if (volumes_text.has_value()) {
+    for (std::string& volume : ParseCommaList(*volumes_text)) o.volumes.push_back(volume);
+  }
+  ASSIGN_OR_RETURN(o.labels, DictWithFile(spec, "labels", "labels_file"));
   for (auto& [key, value] : o.labels) value = StampText(value, status);
   ASSIGN_OR_RETURN(std::string stop_signal, SpecString(spec, "stop_signal"));
   o.stop_signal = NonEmpty(stop_signal);
@@ -167,16 +209,29 @@ absl::StatusOr<ImageSpec> ParseImageSpec(const nlohmann::json& spec,
     ASSIGN_OR_RETURN(o.healthcheck, BuildHealthcheck(*hc));
   }
 
-  // Creation time: the stamp's BUILD_TIMESTAMP when stamping, else SOURCE_DATE_EPOCH.
-  int64_t created = source_date_epoch;
-  if (const std::string* ts = Find(status, "BUILD_TIMESTAMP")) {
-    if (!absl::SimpleAtoi(*ts, &created)) {
-      return absl::InvalidArgumentError("BUILD_TIMESTAMP in the workspace status is not a number");
-    }
+  // Creation time: the `created` attribute (a value or a file, {KEY} stamped) when given; else
+  // the stamp's BUILD_TIMESTAMP when stamping; else SOURCE_DATE_EPOCH (default 0).
+  ASSIGN_OR_RETURN(std::string created_value, SpecString(spec, "created"));
+  std::string created_where = "created";
+  ASSIGN_OR_RETURN(std::optional<std::string> created_text, SpecFileText(spec, "created_file"));
+  if (created_text.has_value()) {
+    created_value = *created_text;
+    created_where = absl::StrCat("created file ", spec["created_file"].get<std::string>());
   }
-  o.created = FormatRfc3339(created);
+  if (!absl::StripAsciiWhitespace(created_value).empty()) {
+    ASSIGN_OR_RETURN(o.created, ParseCreated(StampText(created_value, status), created_where));
+  } else {
+    int64_t created = source_date_epoch;
+    if (const std::string* ts = Find(status, "BUILD_TIMESTAMP")) {
+      if (!absl::SimpleAtoi(*ts, &created)) {
+        return absl::InvalidArgumentError(
+            "BUILD_TIMESTAMP in the workspace status is not a number");
+      }
+    }
+    o.created = FormatRfc3339(created);
+  }
 
-  ASSIGN_OR_RETURN(out.inputs.annotations, SpecDict(spec, "annotations"));
+  ASSIGN_OR_RETURN(out.inputs.annotations, DictWithFile(spec, "annotations", "annotations_file"));
   for (auto& [key, value] : out.inputs.annotations) value = StampText(value, status);
   out.inputs.annotations.emplace(kCreated, o.created);
   if (const std::string* commit = Find(status, "STABLE_GIT_COMMIT")) {

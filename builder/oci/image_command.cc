@@ -3,6 +3,7 @@
 // descriptor. The spec (written by the oci_image rule) names the base's config and manifest and
 // the new layers' descriptor files; layer blobs are never read.
 #include <cstdlib>
+#include <optional>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -33,6 +34,8 @@ const std::vector<FlagDef> kFlags = {
     PathFlag("config-out", "FILE", "where the config JSON is written"),
     PathFlag("manifest-out", "FILE", "where the manifest JSON is written"),
     PathFlag("descriptor-out", "FILE", "where the manifest's descriptor JSON is written"),
+    PathFlag("digest-out", "FILE",
+             "where the manifest digest is written, one line (rules_oci's .digest)"),
     PathFlag("stable-status", "FILE", "Bazel's stable workspace status, for {KEY} stamping"),
     PathFlag("volatile-status", "FILE", "Bazel's volatile workspace status (BUILD_TIMESTAMP)"),
 };
@@ -59,12 +62,19 @@ absl::Status ImageMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(AtomicFile config, AtomicFile::Create(config_out));
   ASSIGN_OR_RETURN(AtomicFile manifest, AtomicFile::Create(manifest_out));
   ASSIGN_OR_RETURN(AtomicFile descriptor, AtomicFile::Create(descriptor_out));
+  std::optional<AtomicFile> digest;
+  if (flags.Has("digest-out")) {
+    ASSIGN_OR_RETURN(AtomicFile file, AtomicFile::Create(flags.Get("digest-out")));
+    RETURN_IF_ERROR(file.Write(image.descriptor["digest"].get<std::string>() + "\n"));
+    digest.emplace(std::move(file));
+  }
   RETURN_IF_ERROR(config.Write(image.config));
   RETURN_IF_ERROR(manifest.Write(image.manifest));
   ASSIGN_OR_RETURN(std::string descriptor_text, CanonicalJson(image.descriptor, descriptor_out));
   RETURN_IF_ERROR(descriptor.Write(descriptor_text));
   RETURN_IF_ERROR(config.Commit());
   RETURN_IF_ERROR(manifest.Commit());
+  if (digest.has_value()) RETURN_IF_ERROR(digest->Commit());
   return descriptor.Commit();
 }
 

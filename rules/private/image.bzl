@@ -1,17 +1,90 @@
 """oci_image: an image config + manifest assembled from a base and layers.
 
 The action reads only small files: the base's config and manifest and each layer's descriptor.
-Layer blobs are never inputs, so assembling an image costs the same for a 10 MB or a 10 GB base."""
+Layer blobs are never inputs, so assembling an image costs the same for a 10 MB or a 10 GB base.
+
+`oci_image` is a macro over the rule `oci_image_rule` so that a BUILD file written for
+rules_oci works with only its load line changed: env, labels and annotations may be a dict or a
+KEY=VALUE file; entrypoint and cmd a list or a file with one element per line; exposed_ports and
+volumes a list or a comma-separated file; created a value or a file (docs/migrating-from-rules_oci.md).
+"""
 
 load("//rules:providers.bzl", "ImageInfo", "LayerInfo")
 load("//rules/private:toolchain.bzl", "STOWAGE_TOOLCHAIN_TYPE", "run_stowage")
 
-def _image_spec(ctx):
+# What a tar file's name says about its compression (rules_oci accepts these names).
+_TAR_EXTENSIONS = [
+    (".tar", "none"),
+    (".tar.gz", "gzip"),
+    (".tgz", "gzip"),
+    (".tar.zst", "zstd"),
+    (".tzst", "zstd"),
+]
+
+_BLOB_EXTENSIONS = {"gzip": ".tar.gz", "none": ".tar", "zstd": ".tar.zst"}
+
+def _named_compression(f):
+    """gzip/zstd/none from the file name, or None (another compression, detected at build time)."""
+    for ext, compression in _TAR_EXTENSIONS:
+        if f.basename.endswith(ext):
+            return compression
+    return None
+
+def _tar_layers(ctx):
+    """One LayerInfo per file in `tars`, described by `stowage tar-layer` in one pass.
+
+    A tar whose compression is kept is its own layer blob: nothing is copied."""
+    layers = []
+    for index, tar in enumerate(ctx.files.tars):
+        named = _named_compression(tar)
+        want = ctx.attr.tars_compression
+        if want == "keep":
+            # xz, bzip2, ... are no layer compressions; Docker's media types have no zstd.
+            want = named if named else "gzip"
+            if want == "zstd" and ctx.attr.format == "docker":
+                want = "gzip"
+        elif want == "zstd" and ctx.attr.format == "docker":
+            fail("oci_image(%s): tars_compression = \"zstd\" needs format = \"oci\" (Docker schema 2 has no zstd layers)" % ctx.label.name)
+        prefix = "%s.tar_layer_%d" % (ctx.label.name, index)
+        descriptor = ctx.actions.declare_file(prefix + ".descriptor.json")
+        args = ctx.actions.args()
+        args.add("tar-layer")
+        args.add("--tar", tar)
+        args.add("--descriptor", descriptor)
+        if named:
+            args.add("--expect", named)
+        outputs = [descriptor]
+        blob = tar
+        if want != named:
+            blob = ctx.actions.declare_file(prefix + _BLOB_EXTENSIONS[want])
+            args.add("--output", blob)
+            args.add("--compression", want)
+            outputs.append(blob)
+        run_stowage(
+            ctx,
+            arguments = [args],
+            inputs = [tar],
+            outputs = outputs,
+            mnemonic = "StowageTarLayer",
+            progress_message = "Describing tar layer %s of %s" % (tar.short_path, ctx.label),
+            # STOWAGE_THREADS (--action_env) caps the compression threads; nothing else is read.
+            use_default_shell_env = True,
+        )
+        layers.append(struct(
+            info = LayerInfo(blob = blob, descriptor = descriptor, compression = want),
+            name = str(tar.owner) if tar.owner else tar.short_path,
+        ))
+    return layers
+
+def _file_path(target):
+    return target.files.to_list()[0].path if target else ""
+
+def _image_spec(ctx, new_layers):
     spec = {
         "format": ctx.attr.format,
         "layers": [
-            {"descriptor": layer[LayerInfo].descriptor.path, "name": str(layer.label)}
-            for layer in ctx.attr.layers
+            {"descriptor": layer.info.descriptor.path, "name": layer.name}
+            for layer in new_layers
         ],
         "env": ctx.attr.env,
         "workdir": ctx.attr.workdir,
@@ -24,7 +97,14 @@ def _image_spec(ctx):
         "os": ctx.attr.os,
         "architecture": ctx.attr.architecture,
         "variant": ctx.attr.variant,
+        "created": ctx.attr.created,
     }
+
+    # The rules_oci file forms: the tool reads them (Starlark cannot read files).
+    for key in ["env", "labels", "annotations", "entrypoint", "cmd", "exposed_ports", "volumes", "created"]:
+        target = getattr(ctx.attr, key + "_file")
+        if target:
+            spec[key + "_file"] = _file_path(target)
 
     # An empty list means "inherit from the base": string_list attrs cannot tell unset from [].
     if ctx.attr.entrypoint:
@@ -43,13 +123,26 @@ def _image_spec(ctx):
     return spec
 
 def _oci_image_impl(ctx):
+    for key in ["entrypoint", "cmd"]:
+        if getattr(ctx.attr, key) and getattr(ctx.attr, key + "_file"):
+            fail("oci_image(%s): give %s as a list or as a file, not both" % (ctx.label.name, key))
     config = ctx.actions.declare_file(ctx.label.name + ".config.json")
     manifest = ctx.actions.declare_file(ctx.label.name + ".manifest.json")
     descriptor = ctx.actions.declare_file(ctx.label.name + ".descriptor.json")
+    digest = ctx.actions.declare_file(ctx.label.name + ".json.sha256")
     spec = ctx.actions.declare_file(ctx.label.name + ".image_spec.json")
-    ctx.actions.write(spec, json.encode(_image_spec(ctx)))
 
-    inputs = [spec] + [layer[LayerInfo].descriptor for layer in ctx.attr.layers]
+    new_layers = [
+        struct(info = layer[LayerInfo], name = str(layer.label))
+        for layer in ctx.attr.layers
+    ] + _tar_layers(ctx)
+    ctx.actions.write(spec, json.encode(_image_spec(ctx, new_layers)))
+
+    inputs = [spec] + [layer.info.descriptor for layer in new_layers]
+    for key in ["env", "labels", "annotations", "entrypoint", "cmd", "exposed_ports", "volumes", "created"]:
+        target = getattr(ctx.attr, key + "_file")
+        if target:
+            inputs += target.files.to_list()
     base_layers = []
     if ctx.attr.base:
         base = ctx.attr.base[ImageInfo]
@@ -62,6 +155,7 @@ def _oci_image_impl(ctx):
     args.add("--config-out", config)
     args.add("--manifest-out", manifest)
     args.add("--descriptor-out", descriptor)
+    args.add("--digest-out", digest)
     if ctx.attr.stamp:
         args.add("--stable-status", ctx.info_file)
         args.add("--volatile-status", ctx.version_file)
@@ -71,14 +165,14 @@ def _oci_image_impl(ctx):
         ctx,
         arguments = [args],
         inputs = inputs,
-        outputs = [config, manifest, descriptor],
+        outputs = [config, manifest, descriptor, digest],
         mnemonic = "StowageImage",
         progress_message = "Assembling image %s" % ctx.label,
         # Passes --action_env=SOURCE_DATE_EPOCH=... through (the default creation time).
         use_default_shell_env = True,
     )
 
-    layers = base_layers + [layer[LayerInfo] for layer in ctx.attr.layers]
+    layers = base_layers + [layer.info for layer in new_layers]
     return [
         ImageInfo(
             config = config,
@@ -87,33 +181,123 @@ def _oci_image_impl(ctx):
             layers = layers,
             format = ctx.attr.format,
         ),
-        DefaultInfo(files = depset([config, manifest, descriptor])),
-        OutputGroupInfo(blobs = depset([layer.blob for layer in layers])),
+        DefaultInfo(
+            files = depset([config, manifest, descriptor]),
+            runfiles = ctx.runfiles(files = [config, manifest, descriptor]),
+        ),
+        OutputGroupInfo(
+            blobs = depset([layer.blob for layer in layers]),
+            digest = depset([digest]),
+        ),
     ]
 
-oci_image = rule(
+def _file_attr(doc):
+    return attr.label(allow_single_file = True, doc = doc)
+
+oci_image_rule = rule(
     implementation = _oci_image_impl,
     toolchains = [STOWAGE_TOOLCHAIN_TYPE],
-    doc = "A single-platform image: config and manifest over a base and layers (docs/image.md).",
+    doc = """A single-platform image: config and manifest over a base and layers (docs/image.md).
+
+Use it through the `oci_image` macro, which also accepts the rules_oci forms of its attributes
+and adds a `<name>.digest` target (a file holding the manifest digest, as rules_oci's).""",
     attrs = {
-        "base": attr.label(providers = [ImageInfo], doc = "An oci_image or oci_import; none means scratch."),
+        "base": attr.label(providers = [ImageInfo], doc = "An oci_image or oci_import (`@name` of an oci_pull works); none means scratch."),
         "layers": attr.label_list(providers = [LayerInfo], doc = "Layers in stack order, added over the base's."),
+        "tars": attr.label_list(
+            allow_files = True,
+            doc = "Tar files (pkg_tar, genrule, download) added as layers after `layers`, in order. .tar, .tar.gz/.tgz and .tar.zst/.tzst are their own layer blob (nothing is copied); other compressions (xz, bzip2, ...) are recompressed to gzip. The content must be a tar archive.",
+        ),
+        "tars_compression": attr.string(
+            default = "keep",
+            values = ["keep", "gzip", "zstd", "none"],
+            doc = "keep: each tar's own compression (zstd becomes gzip in format = \"docker\"); otherwise every tar is recompressed to this.",
+        ),
         "entrypoint": attr.string_list(doc = "Replaces the base's Entrypoint and drops its Cmd. Empty: inherit."),
+        "entrypoint_file": _file_attr("Entrypoint from a file, one element per line (rules_oci's form)."),
         "cmd": attr.string_list(doc = "Replaces the Cmd. Empty: inherit."),
+        "cmd_file": _file_attr("Cmd from a file, one element per line (rules_oci's form)."),
         "env": attr.string_dict(doc = "Merged over the base's Env; $VAR and ${VAR} expand from the base's values."),
+        "env_file": _file_attr("More Env from a KEY=VALUE file (rules_oci's form); `env` wins for the same key."),
         "workdir": attr.string(doc = "WorkingDir; a relative path resolves against the base's."),
         "user": attr.string(doc = "user, uid, user:group or uid:gid."),
         "exposed_ports": attr.string_list(doc = "\"8080\", \"8080/tcp\", \"53/udp\"; added to the base's."),
+        "exposed_ports_file": _file_attr("More exposed ports from a comma-separated file (rules_oci's form)."),
         "volumes": attr.string_list(doc = "Absolute paths; added to the base's."),
+        "volumes_file": _file_attr("More volumes from a comma-separated file (rules_oci's form)."),
         "labels": attr.string_dict(doc = "Config labels, merged over the base's. {KEY} expands from workspace status when stamped."),
+        "labels_file": _file_attr("More labels from a KEY=VALUE file (rules_oci's form); `labels` wins for the same key."),
         "annotations": attr.string_dict(doc = "Manifest annotations (OCI format only). {KEY} expands when stamped."),
-        "stop_signal": attr.string(),
+        "annotations_file": _file_attr("More annotations from a KEY=VALUE file (rules_oci's form)."),
+        "created": attr.string(doc = "The config's created time: Unix seconds or RFC 3339 (\"2024-01-31T12:00:00Z\"); {KEY} expands from workspace status when stamped, e.g. \"{BUILD_TIMESTAMP}\". Default: BUILD_TIMESTAMP when stamped, else SOURCE_DATE_EPOCH, else 0."),
+        "created_file": _file_attr("The created time from a file (rules_oci's form), same syntax as `created`."),
+        "stop_signal": attr.string(doc = "StopSignal, e.g. \"SIGTERM\"."),
         "healthcheck": attr.string_list(doc = "Healthcheck test: [\"CMD\", ...], [\"CMD-SHELL\", \"...\"] or [\"NONE\"]."),
         "healthcheck_options": attr.string_dict(doc = "interval, timeout, start_period, start_interval (\"30s\"), retries."),
         "os": attr.string(doc = "Default: the base's, else linux."),
         "architecture": attr.string(doc = "Default: the base's, else amd64."),
-        "variant": attr.string(),
-        "format": attr.string(default = "oci", values = ["oci", "docker"], doc = "Manifest media types."),
-        "stamp": attr.bool(doc = "Take created/revision/source from workspace status (BUILD_TIMESTAMP, STABLE_GIT_COMMIT, STABLE_GIT_URL)."),
+        "variant": attr.string(doc = "CPU variant, e.g. \"v8\"."),
+        "format": attr.string(default = "oci", values = ["oci", "docker"], doc = "Manifest media types (\"docker\" for Heroku)."),
+        "stamp": attr.bool(doc = "Take created/revision/source from workspace status (BUILD_TIMESTAMP, STABLE_GIT_COMMIT, STABLE_GIT_URL) and expand {KEY} in labels, annotations and created."),
     },
 )
+
+def _is_file_form(value):
+    """True for a label (string or Label) where rules_oci takes a file; False for the inline form."""
+    return type(value) == "string" or type(value) == "Label"
+
+def _looks_like_time(value):
+    """A created value (seconds, RFC 3339, {KEY}) rather than a label of a file."""
+    return type(value) == "string" and (value.startswith("{") or (value[:1].isdigit() and ":" not in value[:5]))
+
+def oci_image(
+        name,
+        env = None,
+        labels = None,
+        annotations = None,
+        entrypoint = None,
+        cmd = None,
+        exposed_ports = None,
+        volumes = None,
+        created = None,
+        resource_set = None,  # @unused: rules_oci's scheduling hint; stowage's action is small
+        **kwargs):
+    """An image: oci_image_rule with the rules_oci forms of its attributes, and `<name>.digest`.
+
+    Args:
+      name: the image target; `<name>.digest` is a file with its manifest digest.
+      env: a dict, or a label of a KEY=VALUE file.
+      labels: a dict, or a label of a KEY=VALUE file.
+      annotations: a dict, or a label of a KEY=VALUE file.
+      entrypoint: a list, or a label of a file with one element per line.
+      cmd: a list, or a label of a file with one element per line.
+      exposed_ports: a list, or a label of a comma-separated file.
+      volumes: a list, or a label of a comma-separated file.
+      created: Unix seconds, RFC 3339 or "{BUILD_TIMESTAMP}"-style text; or a label of a file
+        holding one of those (rules_oci's form).
+      resource_set: accepted for rules_oci compatibility; no effect.
+      **kwargs: every other oci_image_rule attribute (base, layers, tars, workdir, user, ...).
+    """
+    for key, value in [
+        ("env", env),
+        ("labels", labels),
+        ("annotations", annotations),
+        ("entrypoint", entrypoint),
+        ("cmd", cmd),
+        ("exposed_ports", exposed_ports),
+        ("volumes", volumes),
+    ]:
+        if value == None:
+            continue
+        kwargs[key + "_file" if _is_file_form(value) else key] = value
+    if created != None:
+        kwargs["created" if _looks_like_time(created) else "created_file"] = created
+    oci_image_rule(name = name, **kwargs)
+    native.filegroup(
+        name = name + ".digest",
+        srcs = [":" + name],
+        output_group = "digest",
+        tags = kwargs.get("tags"),
+        testonly = kwargs.get("testonly"),
+        visibility = kwargs.get("visibility"),
+    )

@@ -46,6 +46,8 @@ def _strip(path, prefix, what):
     return path[len(prefix) + 1:]
 
 def _image_path(ctx, f):
+    if ctx.attr.flatten:
+        return _join(ctx.attr.package_dir, f.basename)
     path = _repo_relative(f)
     if ctx.attr.strip_prefix:
         sp = ctx.attr.strip_prefix
@@ -86,6 +88,19 @@ def _runfiles_entries(ctx, target, binary_path):
         entries.append({"path": _join(root, s.path), "source": s.target_file.path, "type": "source"})
     return entries
 
+# Archives that oci_layer would put into the image as files, where a layer was probably meant.
+_ARCHIVE_SUFFIXES = [".tar", ".tar.gz", ".tgz", ".tar.zst", ".tzst", ".tar.xz", ".txz", ".tar.bz2", ".tbz2"]
+
+def _refuse_archive(ctx, f):
+    if ctx.attr.allow_archives:
+        return
+    for suffix in _ARCHIVE_SUFFIXES:
+        if f.basename.endswith(suffix):
+            fail(("oci_layer(%s): %s is a tar archive; oci_layer would put the archive file itself " +
+                  "into the image. To use its contents as a layer, pass it to oci_image(tars = " +
+                  "[\"%s\"]) instead; to ship the archive as a file, set allow_archives = True.") %
+                 (ctx.label.name, f.short_path, str(f.owner) if f.owner else f.short_path))
+
 def _owner(text):
     parts = text.split(":")
     if len(parts) != 2 or not parts[0].isdigit() or not parts[1].isdigit():
@@ -93,6 +108,8 @@ def _owner(text):
     return int(parts[0]), int(parts[1])
 
 def _oci_layer_impl(ctx):
+    if ctx.attr.flatten and ctx.attr.strip_prefix:
+        fail("oci_layer(%s): flatten and strip_prefix exclude each other" % ctx.label.name)
     compression = ctx.attr.compression
     blob = ctx.actions.declare_file(ctx.label.name + _EXTENSIONS[compression])
     descriptor = ctx.actions.declare_file(ctx.label.name + ".descriptor.json")
@@ -109,6 +126,7 @@ def _oci_layer_impl(ctx):
         inputs.extend(files)
         executable = target[DefaultInfo].files_to_run.executable
         for f in files:
+            _refuse_archive(ctx, f)
             entries.append(_source_entry(_image_path(ctx, f), f, executable))
 
         # A plain source file's target names the file itself as its "executable".
@@ -208,5 +226,7 @@ oci_layer = rule(
         "owners": attr.string_dict(doc = "Image path -> \"uid:gid\" for single entries (overrides owner), e.g. {\"/app/data\": \"10001:10001\"}."),
         "mtime": attr.int(default = -1, doc = "Entry mtime in seconds; -1 for SOURCE_DATE_EPOCH or 0."),
         "include_runfiles": attr.bool(doc = "Put each executable's runfiles under <path>.runfiles/<workspace>/."),
+        "flatten": attr.bool(doc = "Put every file at package_dir/<its basename>, as pkg_tar does by default (oci_layer keeps package-relative paths otherwise)."),
+        "allow_archives": attr.bool(doc = "Accept .tar/.tar.gz/.tgz/.tar.zst/... files in srcs as plain files. Without it they are refused: a tar meant as a layer goes to oci_image(tars = ...)."),
     },
 )

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "builder/common/files.h"
 #include "builder/common/json_file.h"
 #include "builder/common/workspace_status.h"
 #include "builder/digest/sha256.h"
@@ -425,6 +426,82 @@ TEST(ImageSpec, CreatedFromSourceDateEpochOrStamp) {
   EXPECT_EQ(parsed->inputs.annotations.at("org.opencontainers.image.source"),
             "https://git.example/app");
   EXPECT_EQ(parsed->inputs.options.labels.at("commit"), "0123abc");
+}
+
+TEST(ImageSpec, CreatedAttributeValueFileAndStamp) {
+  json spec = {{"format", "oci"}, {"created", "1700000000"}};
+  auto parsed = ParseImageSpec(spec, {}, 5);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->inputs.options.created, "2023-11-14T22:13:20Z");  // wins over the epoch
+  EXPECT_EQ(parsed->inputs.annotations.at("org.opencontainers.image.created"),
+            "2023-11-14T22:13:20Z");
+
+  spec["created"] = "2024-01-31T12:00:00.250Z";  // rules_oci's format, kept as written
+  parsed = ParseImageSpec(spec, {}, 0);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->inputs.options.created, "2024-01-31T12:00:00.250Z");
+
+  spec["created"] = "{BUILD_TIMESTAMP}";
+  parsed = ParseImageSpec(spec, ParseWorkspaceStatus("BUILD_TIMESTAMP 86400\n"), 0);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->inputs.options.created, "1970-01-02T00:00:00Z");
+  parsed = ParseImageSpec(spec, {}, 0);  // not stamped: says so
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_TRUE(absl::StrContains(parsed.status().message(), "stamp = True")) << parsed.status();
+
+  for (const char* bad : {"yesterday", "2024-13-01T00:00:00Z", "-5", "2024-01-31"}) {
+    spec["created"] = bad;
+    EXPECT_FALSE(ParseImageSpec(spec, {}, 0).ok()) << bad;
+  }
+
+  std::string dir = testing::TempDir();
+  std::string file = dir + "/created.txt";
+  ASSERT_TRUE(WriteFileAtomically(file, "2020-02-02T02:02:02Z\n").ok());
+  spec.erase("created");
+  spec["created_file"] = file;
+  parsed = ParseImageSpec(spec, {}, 0);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->inputs.options.created, "2020-02-02T02:02:02Z");
+}
+
+TEST(ImageSpec, RulesOciFileForms) {
+  std::string dir = testing::TempDir();
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::string path = dir + "/" + name;
+    EXPECT_TRUE(WriteFileAtomically(path, text).ok());
+    return path;
+  };
+  json spec = {
+      {"format", "oci"},
+      {"env_file", write("env.txt", "PATH=/usr/bin\nEMPTY=\n\nURL=a=b\n")},
+      {"env", {{"PATH", "/app/bin"}}},  // the dict wins over the file
+      {"labels_file", write("labels.txt", "org.example.team=images\n")},
+      {"annotations_file", write("annotations.txt", "org.opencontainers.image.title=app\n")},
+      {"entrypoint_file", write("entrypoint.txt", "/app/run\n--greeting\nhello%5Cnworld\n")},
+      {"cmd_file", write("cmd.txt", "serve\n")},
+      {"exposed_ports_file", write("ports.txt", "8080/tcp, 53/udp\n")},
+      {"volumes_file", write("volumes.txt", "/data,/cache\n")},
+  };
+  auto parsed = ParseImageSpec(spec, {}, 0);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  const ImageOptions& o = parsed->inputs.options;
+  EXPECT_EQ(o.env.at("PATH"), "/app/bin");
+  EXPECT_EQ(o.env.at("EMPTY"), "");
+  EXPECT_EQ(o.env.at("URL"), "a=b");
+  EXPECT_EQ(o.labels.at("org.example.team"), "images");
+  EXPECT_EQ(parsed->inputs.annotations.at("org.opencontainers.image.title"), "app");
+  EXPECT_EQ(*o.entrypoint, (std::vector<std::string>{"/app/run", "--greeting", "hello\nworld"}));
+  EXPECT_EQ(*o.cmd, (std::vector<std::string>{"serve"}));
+  EXPECT_EQ(o.exposed_ports, (std::vector<std::string>{"8080/tcp", "53/udp"}));
+  EXPECT_EQ(o.volumes, (std::vector<std::string>{"/data", "/cache"}));
+
+  spec["env_file"] = write("bad_env.txt", "PATH=/bin\njust words\n");
+  parsed = ParseImageSpec(spec, {}, 0);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_TRUE(absl::StrContains(parsed.status().message(), "line 2 is not KEY=VALUE"))
+      << parsed.status();
+  spec["env_file"] = dir + "/missing.txt";
+  EXPECT_FALSE(ParseImageSpec(spec, {}, 0).ok());
 }
 
 TEST(ImageSpec, HealthcheckDurationsAreNanoseconds) {

@@ -1,0 +1,64 @@
+// `stowage tar-layer --tar FILE --descriptor OUT [--expect C] [--output BLOB --compression C]`:
+// a tar file made by another tool (oci_image's `tars`) described as a layer, in one pass.
+#include <unistd.h>
+
+#include "builder/cli/command.h"
+#include "builder/common/files.h"
+#include "builder/common/json_file.h"
+#include "builder/common/status_macros.h"
+#include "builder/common/threads.h"
+#include "builder/layer/tar_import.h"
+
+namespace stowage {
+namespace {
+
+const std::vector<FlagDef> kFlags = {
+    PathFlag("tar", "FILE", "the tar file: uncompressed, gzip, zstd, xz, bzip2, lz4, ..."),
+    PathFlag("descriptor", "FILE", "where the layer's descriptor JSON is written"),
+    ValueFlag("expect", "gzip|zstd|none", "fail unless the file has this compression"),
+    PathFlag("output", "FILE", "write a new blob here (with --compression) instead of using --tar"),
+    ValueFlag("compression", "gzip|zstd|none", "the new blob's compression (with --output)"),
+    ValueFlag("level", "N", "the new blob's compression level (default: the compression's)"),
+    ValueFlag("threads", "N", "compression threads (default: STOWAGE_THREADS, else every core)"),
+};
+
+absl::Status TarLayerMain(const std::vector<std::string>& args) {
+  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, kFlags));
+  if (!flags.positional().empty()) {
+    return absl::InvalidArgumentError(
+        "stowage tar-layer takes no arguments (stowage tar-layer --help)");
+  }
+  TarImportOptions options;
+  ASSIGN_OR_RETURN(options.tar_path, flags.Require("tar"));
+  ASSIGN_OR_RETURN(std::string descriptor_path, flags.Require("descriptor"));
+  if (flags.Has("expect")) {
+    ASSIGN_OR_RETURN(Compression expect, ParseCompression(flags.Get("expect")));
+    options.expect = expect;
+  }
+  if (flags.Has("output") != flags.Has("compression")) {
+    return absl::InvalidArgumentError("--output and --compression go together");
+  }
+  if (flags.Has("output")) {
+    LayerOptions to;
+    ASSIGN_OR_RETURN(to.compression, ParseCompression(flags.Get("compression")));
+    ASSIGN_OR_RETURN(long long level, flags.GetInt("level", DefaultLevel(to.compression)));
+    to.level = static_cast<int>(level);
+    ASSIGN_OR_RETURN(long long threads, flags.GetInt("threads", 0));
+    if (threads < 0) return absl::InvalidArgumentError("--threads must not be negative");
+    to.threads = threads > 0 ? static_cast<int>(threads) : DefaultThreadCount();
+    options.recompress = to;
+    options.output = flags.Get("output");
+  }
+  ASSIGN_OR_RETURN(LayerDescriptor d, ImportTar(options));
+  absl::Status written = WriteFileAtomically(descriptor_path, CanonicalJson(d.ToJson()));
+  if (!written.ok() && !options.output.empty()) unlink(options.output.c_str());
+  return written;
+}
+
+}  // namespace
+
+STOWAGE_REGISTER_COMMAND("tar-layer",
+                         "describe a tar file (compressed or not) as a layer, in one pass",
+                         TarLayerMain);
+
+}  // namespace stowage
