@@ -50,7 +50,8 @@ absl::Status TarLayerMain(const std::vector<std::string>& args) {
     options.output = flags.Get("output");
   }
   ASSIGN_OR_RETURN(LayerDescriptor d, ImportTar(options));
-  absl::Status written = WriteFileAtomically(descriptor_path, CanonicalJson(d.ToJson()));
+  ASSIGN_OR_RETURN(std::string descriptor, CanonicalJson(d.ToJson(), descriptor_path));
+  absl::Status written = WriteFileAtomically(descriptor_path, descriptor);
   if (!written.ok() && !options.output.empty()) unlink(options.output.c_str());
   return written;
 }

@@ -75,9 +75,8 @@ absl::StatusOr<std::map<std::string, std::string>> DictWithFile(const nlohmann::
   std::map<std::string, std::string> out;
   ASSIGN_OR_RETURN(std::optional<std::string> text, SpecFileText(spec, file_key));
   if (text.has_value()) {
-    ASSIGN_OR_RETURN(
-        out,
-        ParseKeyValueLines(*text, absl::StrCat(key, " file ", spec[file_key].get<std::string>())));
+    ASSIGN_OR_RETURN(std::string path, SpecString(spec, file_key));
+    ASSIGN_OR_RETURN(out, ParseKeyValueLines(*text, absl::StrCat(key, " file ", path)));
   }
   ASSIGN_OR_RETURN(auto dict, SpecDict(spec, key));
   for (auto& [k, v] : dict) out[k] = std::move(v);
@@ -216,7 +215,8 @@ absl::StatusOr<ImageSpec> ParseImageSpec(const nlohmann::json& spec,
   ASSIGN_OR_RETURN(std::optional<std::string> created_text, SpecFileText(spec, "created_file"));
   if (created_text.has_value()) {
     created_value = *created_text;
-    created_where = absl::StrCat("created file ", spec["created_file"].get<std::string>());
+    ASSIGN_OR_RETURN(std::string created_path, SpecString(spec, "created_file"));
+    created_where = absl::StrCat("created file ", created_path);
   }
   if (!absl::StripAsciiWhitespace(created_value).empty()) {
     ASSIGN_OR_RETURN(o.created, ParseCreated(StampText(created_value, status), created_where));

@@ -12,6 +12,7 @@
 #include "builder/common/json_file.h"
 #include "builder/common/status_macros.h"
 #include "builder/common/workspace_status.h"
+#include "builder/digest/sha256.h"
 #include "builder/oci/image_builder.h"
 
 namespace stowage {
@@ -65,7 +66,7 @@ absl::Status ImageMain(const std::vector<std::string>& args) {
   std::optional<AtomicFile> digest;
   if (flags.Has("digest-out")) {
     ASSIGN_OR_RETURN(AtomicFile file, AtomicFile::Create(flags.Get("digest-out")));
-    RETURN_IF_ERROR(file.Write(image.descriptor["digest"].get<std::string>() + "\n"));
+    RETURN_IF_ERROR(file.Write(Sha256Digest(image.manifest) + "\n"));
     digest.emplace(std::move(file));
   }
   RETURN_IF_ERROR(config.Write(image.config));
