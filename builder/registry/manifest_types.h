@@ -5,6 +5,7 @@
 #include <cstddef>
 
 #include "absl/strings/string_view.h"
+#include "builder/common/limits.h"
 
 namespace stowage {
 namespace registry {
@@ -20,9 +21,9 @@ inline constexpr char kAcceptManifests[] =
     "application/vnd.docker.distribution.manifest.v2+json, "
     "application/vnd.docker.distribution.manifest.list.v2+json";
 
-// A manifest or index a registry sends us may be this large (the distribution spec asks
-// registries to accept at least 4 MiB); a longer answer fails the request.
-inline constexpr size_t kMaxManifestResponseBytes = 4 << 20;
+// A manifest or index a registry sends us may be this large; a longer answer fails the
+// request (the same cap as for manifests read from files).
+inline constexpr size_t kMaxManifestResponseBytes = limits::kMaxManifestBytes;
 
 inline bool IsIndexType(absl::string_view media_type) {
   return media_type == kOciIndex || media_type == kDockerList;

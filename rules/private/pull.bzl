@@ -42,6 +42,7 @@ PULLER_HEADERS = [
     "builder/cli/flags.h",
     "builder/common/files.h",
     "builder/common/json_file.h",
+    "builder/common/limits.h",
     "builder/common/status_macros.h",
     "builder/digest/sha256.h",
     "builder/net/deadline.h",
