@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "builder/net/server_text.h"
 
 namespace stowage {
 
@@ -113,7 +114,9 @@ Finding MakeFinding(const std::string& id, std::string message) {
 
 Finding MakeFinding(const std::string& id, Severity severity, std::string message) {
   const CheckRule& rule = RuleById(id);
-  return Finding{rule.id, severity, std::move(message), rule.fix};
+  // Messages quote names and values from the files and sites checked: whatever they hold,
+  // a finding stays one printable line (control characters and invalid UTF-8 escaped).
+  return Finding{rule.id, severity, net::SafeForTerminal(message), rule.fix};
 }
 
 std::string FormatFinding(const Finding& finding) {

@@ -32,7 +32,7 @@ const CheckRule& RuleById(const std::string& id);
 struct Finding {
   std::string id;
   Severity severity;
-  std::string message;  // names what and where; never quotes a secret value
+  std::string message;  // names what and where; never quotes a secret value; one printable line
   std::string fix;
 };
 

@@ -260,6 +260,26 @@ TEST(ComposeCheckTest, MalformedIsAnError) {
   EXPECT_FALSE(CheckComposeFile("- a list", "c.yaml").ok());
 }
 
+// Found by tests/fuzz/check_yaml_fuzzer: names and values from the file were quoted raw, so a
+// key holding escape sequences drove the terminal and broke the one-line-per-finding output.
+TEST(RobustnessTest, FindingsQuoteFileTextEscaped) {
+  const std::string compose =
+      "version: \"\x1b]0;owned\\a\"\n"
+      "services:\n  db:\n    environment:\n      \"\x1b[2J_PASSWORD_\\n\": hunter2-literal\n";
+  auto compose_findings = CheckComposeFile(compose, "compose.yaml");
+  ASSERT_TRUE(compose_findings.ok());
+  auto heroku_findings = CheckHerokuYml("\"\x1b[31mrun\\r\": 1\n", nullptr, "heroku.yml");
+  ASSERT_TRUE(heroku_findings.ok());
+  std::vector<Finding> all = *compose_findings;
+  all.insert(all.end(), heroku_findings->begin(), heroku_findings->end());
+  ASSERT_GE(all.size(), 3u);  // STW011 version, STW003 the literal password, STW013 the key
+  for (const Finding& f : all) {
+    for (unsigned char c : f.message) {
+      EXPECT_FALSE(c < 0x20 || c == 0x7f) << f.id << ": " << f.message;
+    }
+  }
+}
+
 TEST(RobustnessTest, OddInputsGiveFindingsOrErrorsNeverCrashes) {
   for (const char* json : {"null", "[]", "1", "{}", R"({"config":1})", R"({"config":{"Env":1}})",
                            R"({"config":{"Env":[1,"A",null],"User":5,"Labels":{"a":1},"Cmd":"x"}})",
