@@ -10,8 +10,10 @@ load("//rules/private:import.bzl", _oci_import = "oci_import")
 load("//rules/private:index.bzl", _oci_image_index = "oci_image_index")
 load("//rules/private:layer.bzl", _oci_layer = "oci_layer")
 load("//rules/private:layout.bzl", _oci_layout = "oci_layout")
+load("//rules/private:load.bzl", _oci_load = "oci_load", _oci_load_rule = "oci_load_rule")
 load("//rules/private:pull.bzl", _oci_pull = "oci_pull")
-load("//rules/private:push.bzl", _oci_push = "oci_push")
+load("//rules/private:push.bzl", _oci_push = "oci_push", _oci_push_rule = "oci_push_rule")
+load("//rules/private:runtime_closure.bzl", _runtime_closure = "runtime_closure")
 load("//rules/private:static.bzl", _static_assets = "static_assets")
 load("//rules/private:tarball.bzl", _oci_tarball = "oci_tarball")
 load("//rules/private:toolchain.bzl", _stowage_binary = "stowage_binary", _stowage_prebuilt_toolchain = "stowage_prebuilt_toolchain", _stowage_toolchain = "stowage_toolchain")
@@ -23,13 +25,17 @@ StaticAssetsInfo = _StaticAssetsInfo
 
 oci_import = _oci_import
 oci_push = _oci_push
+oci_push_rule = _oci_push_rule
 oci_pull = _oci_pull
+runtime_closure = _runtime_closure
 
 oci_image = _oci_image
 oci_image_rule = _oci_image_rule
 oci_image_index = _oci_image_index
 oci_layout = _oci_layout
 oci_tarball = _oci_tarball
+oci_load = _oci_load
+oci_load_rule = _oci_load_rule
 oci_layer = _oci_layer
 static_assets = _static_assets
 heroku_app = _heroku_app

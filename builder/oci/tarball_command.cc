@@ -1,6 +1,9 @@
 // `stowage tarball --spec SPEC --out FILE [--repo-tag NAME:TAG]...`: one tar for `docker load`
 // that is also an OCI image layout (spec format: builder/oci/image_set.h).
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
 #include "builder/cli/command.h"
+#include "builder/common/files.h"
 #include "builder/common/json_file.h"
 #include "builder/common/status_macros.h"
 #include "builder/oci/image_set.h"
@@ -14,6 +17,7 @@ const std::vector<FlagDef> kFlags = {
     PathFlag("spec", "FILE", "image set spec JSON (written by the oci_tarball rule)"),
     PathFlag("out", "FILE", "where the tar is written"),
     ValueFlag("repo-tag", "NAME:TAG", "a RepoTags entry for `docker load` (repeated)"),
+    PathFlag("repo-tags-file", "FILE", "more RepoTags, one per line (rules_oci's form)"),
 };
 
 absl::Status TarballMain(const std::vector<std::string>& args) {
@@ -22,7 +26,15 @@ absl::Status TarballMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(std::string out, flags.Require("out"));
   ASSIGN_OR_RETURN(nlohmann::json spec, ReadJsonFile(spec_path));
   ASSIGN_OR_RETURN(ImageSet set, LoadImageSet(spec));
-  return WriteTarball(set, flags.GetAll("repo-tag"), out);
+  std::vector<std::string> tags = flags.GetAll("repo-tag");
+  for (const std::string& file : flags.GetAll("repo-tags-file")) {
+    ASSIGN_OR_RETURN(std::string text, ReadFile(file));
+    for (absl::string_view line : absl::StrSplit(text, '\n')) {
+      line = absl::StripAsciiWhitespace(line);
+      if (!line.empty() && line[0] != '#') tags.emplace_back(line);
+    }
+  }
+  return WriteTarball(set, tags, out);
 }
 
 }  // namespace

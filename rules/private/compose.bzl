@@ -4,6 +4,7 @@ The web service runs the image from ImageInfo by digest (or by tag in developmen
 are written as ${NAME:?NAME must be set}, never as values. See docs/deploy.md."""
 
 load("//rules:providers.bzl", "ImageInfo")
+load("//rules/private:make_vars.bzl", "expand_defines", "fail_action", "missing_define_message")
 load("//rules/private:toolchain.bzl", "STOWAGE_TOOLCHAIN_TYPE", "run_stowage")
 
 ComposeInfo = provider(
@@ -18,10 +19,18 @@ def _compose_file_impl(ctx):
     image = ctx.attr.image[ImageInfo]
     dev = ctx.actions.declare_file(ctx.label.name + "/compose.yaml")
     prod = ctx.actions.declare_file(ctx.label.name + "/compose.prod.yaml")
+    repository, missing = expand_defines(ctx.attr.repository, ctx.var)
+    if missing:
+        # Only building this target fails, with the fix; the rest of the workspace builds.
+        fail_action(ctx, [dev, prod], missing_define_message("compose_file", ctx.label, "repository", ctx.attr.repository, missing))
+        return [
+            DefaultInfo(files = depset([dev, prod])),
+            ComposeInfo(development = dev, production = prod),
+        ]
     spec = ctx.actions.declare_file(ctx.label.name + ".compose_spec.json")
     ctx.actions.write(spec, json.encode(struct(
         label = str(ctx.label),
-        repository = ctx.expand_make_variables("repository", ctx.attr.repository, {}),
+        repository = repository,
         tag = ctx.attr.tag,
         service = ctx.attr.service,
         command = ctx.attr.command,

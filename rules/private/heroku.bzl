@@ -4,6 +4,7 @@ Both read the image's ImageInfo, so the digest that was built and tested is the 
 See docs/deploy.md."""
 
 load("//rules:providers.bzl", "ImageInfo")
+load("//rules/private:make_vars.bzl", "expand_defines", "fail_action", "missing_define_message")
 load("//rules/private:toolchain.bzl", "STOWAGE_TOOLCHAIN_TYPE", "run_stowage", "stowage_tool")
 
 HerokuAppInfo = provider(
@@ -14,14 +15,29 @@ HerokuAppInfo = provider(
     },
 )
 
-def _heroku_app_impl(ctx):
+def _require_docker_format(rule_name, ctx):
     image = ctx.attr.image[ImageInfo]
+    if image.format != "docker":
+        fail(("%s: %s has format \"%s\"; Heroku's registry accepts only Docker v2 schema 2 " +
+              "manifests: build it with oci_image(..., format = \"docker\")") % (rule_name, ctx.attr.image.label, image.format))
+    return image
+
+def _heroku_app_impl(ctx):
+    image = _require_docker_format("heroku_app", ctx)
     heroku_yml = ctx.actions.declare_file(ctx.label.name + "/heroku.yml")
     dockerfile = ctx.actions.declare_file(ctx.label.name + "/Dockerfile")
+    repository, missing = expand_defines(ctx.attr.repository, ctx.var)
+    if missing:
+        # Only building this target fails, with the fix; the rest of the workspace builds.
+        fail_action(ctx, [heroku_yml, dockerfile], missing_define_message("heroku_app", ctx.label, "repository", ctx.attr.repository, missing))
+        return [
+            DefaultInfo(files = depset([heroku_yml, dockerfile])),
+            HerokuAppInfo(heroku_yml = heroku_yml, dockerfile = dockerfile),
+        ]
     spec = ctx.actions.declare_file(ctx.label.name + ".heroku_spec.json")
     ctx.actions.write(spec, json.encode(struct(
         label = str(ctx.label),
-        repository = ctx.expand_make_variables("repository", ctx.attr.repository, {}),
+        repository = repository,
         addons = ctx.attr.addons,
         addon_attachments = ctx.attr.addon_attachments,
         config = ctx.attr.config,
@@ -167,10 +183,7 @@ exec "$stowage" heroku-release \\
 """
 
 def _heroku_release_impl(ctx):
-    image = ctx.attr.image[ImageInfo]
-    if image.format != "docker":
-        fail("heroku_release: %s has format \"%s\"; Heroku's registry accepts only Docker v2 schema 2 " % (ctx.attr.image.label, image.format) +
-             "manifests: build it with format = \"docker\"")
+    image = _require_docker_format("heroku_release", ctx)
     tool = stowage_tool(ctx)
     layer_args = []
     for layer in image.layers:

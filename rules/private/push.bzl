@@ -5,6 +5,7 @@ push itself runs at `bazel run`, outside any action (it needs the network and cr
 The launcher calls `stowage push`, which sends only the blobs the registry lacks."""
 
 load("//rules:providers.bzl", "ImageIndexInfo", "ImageInfo")
+load("//rules/private:make_vars.bzl", "expand_defines", "missing_define_message")
 load("//rules/private:toolchain.bzl", "STOWAGE_TOOLCHAIN_TYPE", "stowage_tool")
 
 def _image_spec(image):
@@ -35,11 +36,27 @@ runfiles="${{RUNFILES_DIR:-$0.runfiles}}"
 root="$(cd "$runfiles/{workspace}" && pwd)"
 args=()
 repository={repository}
-[[ -n "$repository" ]] && args+=(--repository "$repository")
+repository_file={repository_file}
+missing_define={missing_define}
 user_tags=0
+user_repository=0
 for a in "$@"; do
-  case "$a" in --tag | --tag=* | --tags-file | --tags-file=*) user_tags=1 ;; esac
+  case "$a" in
+    --tag | --tag=* | --tags-file | --tags-file=*) user_tags=1 ;;
+    --repository | --repository=*) user_repository=1 ;;
+  esac
 done
+if [[ $user_repository == 0 ]]; then
+  if [[ -n "$missing_define" ]]; then
+    echo "$missing_define, or give it at run time: bazel run {label} -- --repository HOST/NAME" >&2
+    exit 2
+  fi
+  if [[ -n "$repository_file" ]]; then
+    repository=$(tr -d '[:space:]' <"$root/$repository_file")
+    [[ -n "$repository" ]] || {{ echo "oci_push({label}): $repository_file is empty" >&2; exit 2; }}
+  fi
+  [[ -n "$repository" ]] && args+=(--repository "$repository")
+fi
 if [[ $user_tags == 0 ]]; then
   for t in {tags}; do args+=(--tag "$t"); done
   tags_file={tags_file}
@@ -71,6 +88,16 @@ def _oci_push_impl(ctx):
     tags_file = ctx.file.remote_tags_file
     if tags_file:
         files.append(tags_file)
+    repository_file = ctx.file.repository_file
+    if repository_file:
+        files.append(repository_file)
+        if ctx.attr.repository:
+            fail("oci_push(%s): give repository or repository_file, not both" % ctx.label.name)
+
+    # $(VAR) from --define: a missing one fails this target at run time only (the repository
+    # can still be given there), not the analysis of every build.
+    repository, missing = expand_defines(ctx.attr.repository, ctx.var)
+    missing_define = missing_define_message("oci_push", ctx.label, "repository", ctx.attr.repository, missing) if missing else ""
 
     # Stamping: the status files are data of the launcher; `{KEY}` in tags expands at run time
     # from the status of the build that made the launcher (`bazel run --stamp`).
@@ -88,7 +115,9 @@ def _oci_push_impl(ctx):
         _LAUNCHER.format(
             label = str(ctx.label),
             workspace = ctx.workspace_name,
-            repository = _shell_quote(ctx.expand_make_variables("repository", ctx.attr.repository, {})),
+            repository = _shell_quote(repository),
+            repository_file = _shell_quote(repository_file.short_path if repository_file else ""),
+            missing_define = _shell_quote(missing_define),
             tags = " ".join([_shell_quote(t) for t in ctx.attr.remote_tags]),
             tags_file = _shell_quote(tags_file.short_path if tags_file else ""),
             status_args = "\n".join(status_args),
@@ -101,7 +130,7 @@ def _oci_push_impl(ctx):
     runfiles = runfiles.merge(tool.runfiles)
     return [DefaultInfo(executable = launcher, runfiles = runfiles)]
 
-oci_push = rule(
+oci_push_rule = rule(
     implementation = _oci_push_impl,
     toolchains = [STOWAGE_TOOLCHAIN_TYPE],
     doc = """Pushes an image or index with `bazel run`. Example:
@@ -121,7 +150,11 @@ oci_push = rule(
             providers = [[ImageInfo], [ImageIndexInfo]],
             doc = "An oci_image, oci_import or index target.",
         ),
-        "repository": attr.string(doc = "$(VAR) expands --define values. host[:port]/name; may be left empty and given at run time."),
+        "repository": attr.string(doc = "host[:port]/name; $(VAR) expands --define values (a missing one fails only `bazel run` of this target, which can then take -- --repository). May be left empty and given at run time."),
+        "repository_file": attr.label(
+            allow_single_file = True,
+            doc = "A file holding the repository (rules_oci's form), e.g. written by a stamping genrule.",
+        ),
         "remote_tags": attr.string_list(doc = "Tags to point at the pushed digest."),
         "remote_tags_file": attr.label(
             allow_single_file = True,
@@ -131,3 +164,18 @@ oci_push = rule(
     },
     executable = True,
 )
+
+def oci_push(name, remote_tags = None, **kwargs):
+    """oci_push_rule, with remote_tags as a list or (rules_oci's form) a label of a tags file.
+
+    Args:
+      name: the `bazel run` target.
+      remote_tags: a list of tags, or a label of a file with one tag per line.
+      **kwargs: every other oci_push_rule attribute (image, repository, repository_file, ...).
+    """
+    if remote_tags != None:
+        if type(remote_tags) == "string" or type(remote_tags) == "Label":
+            kwargs["remote_tags_file"] = remote_tags
+        else:
+            kwargs["remote_tags"] = remote_tags
+    oci_push_rule(name = name, **kwargs)

@@ -5,13 +5,24 @@ certificates. Reading them from the host inside a build action would be reading 
 Bazel's back. Instead this repository rule snapshots them once (copies, not links, so their
 contents are tracked like any other input) into an external repository laid out as an image
 root: `rootfs/usr/lib/x86_64-linux-gnu/<soname>`, `rootfs/usr/lib64/ld-linux-x86-64.so.2`,
-`rootfs/etc/ssl/certs/ca-certificates.crt`. An oci_layer over `@<name>//:rootfs` with
-`strip_prefix = "rootfs"` places them in the image.
+`rootfs/etc/ssl/certs/ca-certificates.crt`.
+
+`@<name>//:layer` is that root as a layer, with the `/lib64 -> usr/lib64` symlink without which
+the kernel cannot find the dynamic loader a binary names (its entrypoint fails to exec with
+"no such file or directory"). To build your own layer from `@<name>//:rootfs` in any package,
+use `strip_prefix = "/rootfs"` (the leading "/" makes it relative to the repository root, not
+to your package) and `symlinks = {"/lib64": "usr/lib64"}`.
+
+Host-dependent by design: the snapshot is whatever this machine's Debian has installed, so two
+machines at different point releases get different layers. For images that must be the same
+everywhere, build the runtime from pinned packages (docs/deb.md) instead.
 
 The closure is computed from the sonames you name, with `ldconfig -p` to find each and `ldd` to
 follow their dependencies; libc, libm, libstdc++, libgcc_s and the loader are always included
 because every C++ binary needs them.
 """
+
+load("//rules/private:labels.bzl", "absolute_label")
 
 _ALWAYS = ["libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1"]
 _LOADER = "ld-linux-x86-64.so.2"
@@ -102,15 +113,24 @@ def _runtime_closure_impl(rctx):
         manifest.append("/%s <- %s" % (dest, src))
 
     rctx.file("closure.txt", "\n".join(manifest) + "\n")
-    rctx.file("BUILD.bazel", """
+    rctx.file("BUILD.bazel", """load("{defs}", "oci_layer")
+
 package(default_visibility = ["//visibility:public"])
 
 # Every file of the closure, laid out as an image root under rootfs/.
 filegroup(name = "rootfs", srcs = glob(["rootfs/**"]))
 
+# The same root as a layer, with the /lib64 symlink the ELF interpreter path needs.
+oci_layer(
+    name = "layer",
+    srcs = [":rootfs"],
+    strip_prefix = "/rootfs",
+    symlinks = {{"/lib64": "usr/lib64"}},
+)
+
 # What was copied from where (for humans and for the closure test).
 exports_files(["closure.txt"])
-""")
+""".format(defs = absolute_label(Label("//rules:defs.bzl"))))
 
 runtime_closure = repository_rule(
     implementation = _runtime_closure_impl,

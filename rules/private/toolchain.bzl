@@ -11,6 +11,8 @@ name `//builder:stowage` themselves. The registered toolchain (stowage_dependenc
     rules_img ships its tool), registered before stowage_dependencies(): nothing is compiled.
 """
 
+load("//rules/private:labels.bzl", "absolute_label")
+
 STOWAGE_TOOLCHAIN_TYPE = str(Label("//rules:toolchain_type"))
 
 def _stowage_toolchain_impl(ctx):
@@ -94,8 +96,8 @@ toolchain(
     toolchain_type = "{toolchain_type}",
 )
 """.format(
-        toolchain_bzl = str(Label("//rules/private:toolchain.bzl")),
-        toolchain_type = STOWAGE_TOOLCHAIN_TYPE,
+        toolchain_bzl = absolute_label(Label("//rules/private:toolchain.bzl")),
+        toolchain_type = absolute_label(Label("//rules:toolchain_type")),
     ))
 
 stowage_prebuilt_toolchain = repository_rule(

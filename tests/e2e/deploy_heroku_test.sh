@@ -140,6 +140,20 @@ echo "ok: missing HEROKU_API_KEY is a clear error"
 if bazel build //tests/deploy:oci_image_refused >"$tmp/oci.log" 2>&1; then fail "an OCI image was accepted"; fi
 grep -q "accepts only Docker v2 schema 2" "$tmp/oci.log" || { tail -20 "$tmp/oci.log"; fail "unclear OCI refusal"; }
 echo "ok: heroku_release refuses an OCI-format image"
+if bazel build //tests/deploy:oci_image_refused_app >"$tmp/oci_app.log" 2>&1; then fail "heroku_app accepted an OCI image"; fi
+grep -q 'heroku_app: .* accepts only Docker v2 schema 2 manifests: build it with oci_image(..., format = "docker")' \
+  "$tmp/oci_app.log" || { tail -20 "$tmp/oci_app.log"; fail "unclear heroku_app OCI refusal"; }
+echo "ok: heroku_app refuses an OCI-format image at analysis"
+
+# A $(VAR) in repository without a --define: that target fails with the fix; others build.
+if bazel build //tests/deploy:undefined_repository_app >"$tmp/define.log" 2>&1; then fail "an undefined \$(VAR) built"; fi
+grep -q 'repository "$(NO_SUCH_DEFINE)/bookstore" needs --define=NO_SUCH_DEFINE=' "$tmp/define.log" \
+  || { tail -20 "$tmp/define.log"; fail "unclear undefined-define error"; }
+bazel build --define=NO_SUCH_DEFINE=127.0.0.1:5000 //tests/deploy:undefined_repository_app >"$tmp/define2.log" 2>&1 \
+  || { tail -20 "$tmp/define2.log"; fail "the --define did not fix it"; }
+grep -q "FROM 127.0.0.1:5000/bookstore@sha256:" "$(bazel info bazel-bin 2>/dev/null)/tests/deploy/undefined_repository_app/Dockerfile" \
+  || fail "the define did not reach the Dockerfile"
+echo "ok: an undefined \$(VAR) fails only its target, with the --define to add"
 
 # 6. The real push, once `stowage push` is part of the tool.
 if "$stowage" --help | grep -qE '^  push '; then
