@@ -1,4 +1,7 @@
-"""stowage: the public API. Load rules from here; implementations live in rules/private/."""
+"""stowage: the public API. Load rules from here; implementations live in rules/private/.
+
+docs/rules.md is generated from the doc strings of what this file exports, in this order
+(scripts/gen_rule_docs.py)."""
 
 load("//rules:providers.bzl", _ImageIndexInfo = "ImageIndexInfo", _ImageInfo = "ImageInfo", _LayerInfo = "LayerInfo", _StaticAssetsInfo = "StaticAssetsInfo")
 load("//rules/private:check.bzl", _deploy_check_test = "deploy_check_test")
@@ -18,35 +21,42 @@ load("//rules/private:static.bzl", _static_assets = "static_assets")
 load("//rules/private:tarball.bzl", _oci_tarball = "oci_tarball")
 load("//rules/private:toolchain.bzl", _stowage_binary = "stowage_binary", _stowage_prebuilt_toolchain = "stowage_prebuilt_toolchain", _stowage_toolchain = "stowage_toolchain")
 
-LayerInfo = _LayerInfo
-ImageInfo = _ImageInfo
-ImageIndexInfo = _ImageIndexInfo
-StaticAssetsInfo = _StaticAssetsInfo
-
-oci_import = _oci_import
-oci_push = _oci_push
-oci_push_rule = _oci_push_rule
-oci_pull = _oci_pull
-runtime_closure = _runtime_closure
-
+# Layers and images.
+oci_layer = _oci_layer
 oci_image = _oci_image
 oci_image_rule = _oci_image_rule
 oci_image_index = _oci_image_index
+
+# Outputs: a layout directory, a tarball, a local engine, a registry.
 oci_layout = _oci_layout
 oci_tarball = _oci_tarball
 oci_load = _oci_load
 oci_load_rule = _oci_load_rule
-oci_layer = _oci_layer
+oci_push = _oci_push
+oci_push_rule = _oci_push_rule
+
+# Inputs: base images and runtimes.
+oci_pull = _oci_pull
+oci_import = _oci_import
+runtime_closure = _runtime_closure
+deb_lock = _deb_lock
+
+# Django static assets and deployment.
 static_assets = _static_assets
 heroku_app = _heroku_app
 heroku_release = _heroku_release
-HerokuAppInfo = _HerokuAppInfo
 compose_file = _compose_file
-ComposeInfo = _ComposeInfo
 deploy_check_test = _deploy_check_test
-deb_lock = _deb_lock
 
 # The tool itself (docs/toolchain.md).
 stowage_toolchain = _stowage_toolchain
 stowage_prebuilt_toolchain = _stowage_prebuilt_toolchain
 stowage_binary = _stowage_binary
+
+# Providers.
+LayerInfo = _LayerInfo
+ImageInfo = _ImageInfo
+ImageIndexInfo = _ImageIndexInfo
+StaticAssetsInfo = _StaticAssetsInfo
+HerokuAppInfo = _HerokuAppInfo
+ComposeInfo = _ComposeInfo

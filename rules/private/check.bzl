@@ -70,7 +70,7 @@ deploy_check_test = rule(
         "compose": attr.label(providers = [ComposeInfo], doc = "A compose_file target: both Compose files are checked."),
         "production": attr.bool(default = False, doc = "Treat the image as production whatever its Env says."),
         "platform": attr.string(default = "", values = ["", "heroku"], doc = "\"heroku\": Heroku-only checks (EXPOSE, HEALTHCHECK, Docker manifest)."),
-        "fail_on": attr.string(default = "error", values = ["error", "warning", "info", "never"]),
+        "fail_on": attr.string(default = "error", values = ["error", "warning", "info", "never"], doc = "Lowest finding severity that fails the test; never: report only."),
         "allow": attr.string_list(doc = "Finding IDs accepted (reported, never failing)."),
         "expect": attr.string_list(doc = "Finding IDs that must be reported (for testing the checker, or pinning known debt)."),
     },

@@ -79,7 +79,7 @@ compose_file = rule(
 Development: `docker compose -f compose.yaml up`; production:
 `docker compose -f compose.yaml -f compose.prod.yaml up -d`.""",
     attrs = {
-        "image": attr.label(providers = [ImageInfo], mandatory = True),
+        "image": attr.label(providers = [ImageInfo], mandatory = True, doc = "The web service's image (pinned by digest in production)."),
         "repository": attr.string(mandatory = True, doc = "$(VAR) expands --define values. [host[:port]/]name the image is pushed to."),
         "tag": attr.string(doc = "Development uses repository:tag when set; production always pins the digest."),
         "service": attr.string(default = "web", doc = "Name of the application service."),
@@ -90,13 +90,13 @@ Development: `docker compose -f compose.yaml up`; production:
         "secret_env": attr.string_list(doc = "Secret variables, written as NAME: ${NAME:?NAME must be set}."),
         "prod_environment": attr.string_dict(doc = "Extra non-secret variables in the production override."),
         "restart": attr.string(doc = "Development restart policy; empty: Compose's default (\"no\")."),
-        "prod_restart": attr.string(default = "unless-stopped"),
+        "prod_restart": attr.string(default = "unless-stopped", doc = "Production restart policy."),
         "prod_debug": attr.string(default = "0", doc = "DEBUG in production: \"0\" or \"False\"."),
         "postgres_image": attr.string(doc = "e.g. \"postgres:15\"; empty: no database service."),
-        "db_service": attr.string(default = "db"),
-        "db_volume": attr.string(default = "postgres_data"),
-        "db_user": attr.string(default = "postgres"),
-        "db_name": attr.string(default = "postgres"),
+        "db_service": attr.string(default = "db", doc = "Name of the database service."),
+        "db_volume": attr.string(default = "postgres_data", doc = "Named volume that keeps the database's data."),
+        "db_user": attr.string(default = "postgres", doc = "POSTGRES_USER of the database service."),
+        "db_name": attr.string(default = "postgres", doc = "POSTGRES_DB of the database service."),
         "db_secret_env": attr.string_list(doc = "e.g. [\"POSTGRES_PASSWORD\"]; without it the database trusts the Compose network."),
     },
 )

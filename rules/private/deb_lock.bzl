@@ -4,7 +4,7 @@ Building the target only writes a launcher; `bazel run` runs `stowage deb lock` 
 workspace (outside any action: it reads the mirror). The mirror comes from the machine's apt
 configuration at run time (or `-- --mirror URL`, or STOWAGE_DEB_MIRRORS); the lockfile names no
 host. Extra arguments after `--` are passed on, e.g. `bazel run //pkg:lock -- --check` in CI.
-See docs/deb.md."""
+`stowage deb lock --help` lists the flags."""
 
 load("//rules/private:toolchain.bzl", "STOWAGE_TOOLCHAIN_TYPE", "stowage_tool")
 
@@ -67,11 +67,11 @@ deb_lock = rule(
     implementation = _deb_lock_impl,
     executable = True,
     toolchains = [STOWAGE_TOOLCHAIN_TYPE],
-    doc = "`bazel run` target that locks Debian packages into a JSON lockfile (docs/deb.md).",
+    doc = "`bazel run` target that locks Debian packages into a JSON lockfile (`stowage deb lock --help`).",
     attrs = {
         "lockfile": attr.string(mandatory = True, doc = "The lockfile to write, relative to this package, e.g. \"debian12.lock.json\"."),
         "suites": attr.string_list(doc = "Suites resolved together, e.g. [\"bookworm\", \"bookworm-updates\", \"bookworm-security\"]; the newest version of a package among them wins."),
-        "components": attr.string_list(default = ["main"]),
+        "components": attr.string_list(default = ["main"], doc = "Archive components, e.g. [\"main\", \"contrib\"]."),
         "architectures": attr.string_list(default = ["amd64"], doc = "Each is resolved on its own into its own section of the lock."),
         "packages": attr.string_list(doc = "Package names (\"name\" or \"name=version\"); their Depends and Pre-Depends are added."),
         "include_essential": attr.bool(doc = "Also lock every Essential: yes package, as debootstrap would."),

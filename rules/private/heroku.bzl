@@ -75,7 +75,7 @@ heroku_app = rule(
 Copy both to the root of the app's git repository and `git push heroku`: Heroku builds the
 one-line Dockerfile, i.e. runs exactly the image Bazel built. Secrets are refused in `config`.""",
     attrs = {
-        "image": attr.label(providers = [ImageInfo], mandatory = True),
+        "image": attr.label(providers = [ImageInfo], mandatory = True, doc = "The image to deploy; it must have format = \"docker\"."),
         "repository": attr.string(
             mandatory = True,
             doc = "$(VAR) expands --define values. Where the image is pushed, [host[:port]/]name, readable by Heroku's builder.",
@@ -220,13 +220,13 @@ heroku_release = rule(
 `stowage push`, then releases it through the Heroku Platform API (`stowage heroku-release`,
 HEROKU_API_KEY from the environment). The image must have format = "docker".""",
     attrs = {
-        "image": attr.label(providers = [ImageInfo], mandatory = True),
+        "image": attr.label(providers = [ImageInfo], mandatory = True, doc = "The image to deploy; it must have format = \"docker\"."),
         "app": attr.string(mandatory = True, doc = "Heroku app name."),
         "registry": attr.string(
             mandatory = True,
             doc = "Heroku's container registry host (see Heroku's Container Registry docs).",
         ),
-        "process_type": attr.string(default = "web"),
+        "process_type": attr.string(default = "web", doc = "The Heroku process type to release, e.g. web or worker."),
         "api_url": attr.string(doc = "Platform API base URL; empty: the real Heroku API."),
     },
 )

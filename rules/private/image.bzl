@@ -191,9 +191,6 @@ def _oci_image_impl(ctx):
         ),
     ]
 
-def _file_attr(doc):
-    return attr.label(allow_single_file = True, doc = doc)
-
 oci_image_rule = rule(
     implementation = _oci_image_impl,
     toolchains = [STOWAGE_TOOLCHAIN_TYPE],
@@ -214,23 +211,23 @@ and adds a `<name>.digest` target (a file holding the manifest digest, as rules_
             doc = "keep: each tar's own compression (zstd becomes gzip in format = \"docker\"); otherwise every tar is recompressed to this.",
         ),
         "entrypoint": attr.string_list(doc = "Replaces the base's Entrypoint and drops its Cmd. Empty: inherit."),
-        "entrypoint_file": _file_attr("Entrypoint from a file, one element per line (rules_oci's form)."),
+        "entrypoint_file": attr.label(allow_single_file = True, doc = "Entrypoint from a file, one element per line (rules_oci's form)."),
         "cmd": attr.string_list(doc = "Replaces the Cmd. Empty: inherit."),
-        "cmd_file": _file_attr("Cmd from a file, one element per line (rules_oci's form)."),
+        "cmd_file": attr.label(allow_single_file = True, doc = "Cmd from a file, one element per line (rules_oci's form)."),
         "env": attr.string_dict(doc = "Merged over the base's Env; $VAR and ${VAR} expand from the base's values."),
-        "env_file": _file_attr("More Env from a KEY=VALUE file (rules_oci's form); `env` wins for the same key."),
+        "env_file": attr.label(allow_single_file = True, doc = "More Env from a KEY=VALUE file (rules_oci's form); `env` wins for the same key."),
         "workdir": attr.string(doc = "WorkingDir; a relative path resolves against the base's."),
         "user": attr.string(doc = "user, uid, user:group or uid:gid."),
         "exposed_ports": attr.string_list(doc = "\"8080\", \"8080/tcp\", \"53/udp\"; added to the base's."),
-        "exposed_ports_file": _file_attr("More exposed ports from a comma-separated file (rules_oci's form)."),
+        "exposed_ports_file": attr.label(allow_single_file = True, doc = "More exposed ports from a comma-separated file (rules_oci's form)."),
         "volumes": attr.string_list(doc = "Absolute paths; added to the base's."),
-        "volumes_file": _file_attr("More volumes from a comma-separated file (rules_oci's form)."),
+        "volumes_file": attr.label(allow_single_file = True, doc = "More volumes from a comma-separated file (rules_oci's form)."),
         "labels": attr.string_dict(doc = "Config labels, merged over the base's. {KEY} expands from workspace status when stamped."),
-        "labels_file": _file_attr("More labels from a KEY=VALUE file (rules_oci's form); `labels` wins for the same key."),
+        "labels_file": attr.label(allow_single_file = True, doc = "More labels from a KEY=VALUE file (rules_oci's form); `labels` wins for the same key."),
         "annotations": attr.string_dict(doc = "Manifest annotations (OCI format only). {KEY} expands when stamped."),
-        "annotations_file": _file_attr("More annotations from a KEY=VALUE file (rules_oci's form)."),
+        "annotations_file": attr.label(allow_single_file = True, doc = "More annotations from a KEY=VALUE file (rules_oci's form)."),
         "created": attr.string(doc = "The config's created time: Unix seconds or RFC 3339 (\"2024-01-31T12:00:00Z\"); {KEY} expands from workspace status when stamped, e.g. \"{BUILD_TIMESTAMP}\". Default: BUILD_TIMESTAMP when stamped, else SOURCE_DATE_EPOCH, else 0."),
-        "created_file": _file_attr("The created time from a file (rules_oci's form), same syntax as `created`."),
+        "created_file": attr.label(allow_single_file = True, doc = "The created time from a file (rules_oci's form), same syntax as `created`."),
         "stop_signal": attr.string(doc = "StopSignal, e.g. \"SIGTERM\"."),
         "healthcheck": attr.string_list(doc = "Healthcheck test: [\"CMD\", ...], [\"CMD-SHELL\", \"...\"] or [\"NONE\"]."),
         "healthcheck_options": attr.string_dict(doc = "interval, timeout, start_period, start_interval (\"30s\"), retries."),

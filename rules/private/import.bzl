@@ -29,12 +29,12 @@ oci_import = rule(
     implementation = _oci_import_impl,
     doc = "An image from existing files: config, manifest, manifest descriptor, layer blobs and descriptors.",
     attrs = {
-        "config": attr.label(allow_single_file = True, mandatory = True),
-        "manifest": attr.label(allow_single_file = True, mandatory = True),
+        "config": attr.label(allow_single_file = True, mandatory = True, doc = "The image config blob (JSON)."),
+        "manifest": attr.label(allow_single_file = True, mandatory = True, doc = "The manifest blob (JSON) that names the config and layers."),
         "descriptor": attr.label(allow_single_file = True, mandatory = True, doc = "The manifest's descriptor JSON."),
         "layers": attr.label_list(allow_files = True, doc = "Layer blobs, base first."),
         "layer_descriptors": attr.label_list(allow_files = True, doc = "One descriptor JSON per layer, same order."),
         "layer_compressions": attr.string_list(doc = "gzip, zstd or none per layer; gzip when empty."),
-        "format": attr.string(default = "oci", values = ["oci", "docker"]),
+        "format": attr.string(default = "oci", values = ["oci", "docker"], doc = "Media types of the imported manifest."),
     },
 )

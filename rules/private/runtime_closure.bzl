@@ -15,7 +15,7 @@ to your package) and `symlinks = {"/lib64": "usr/lib64"}`.
 
 Host-dependent by design: the snapshot is whatever this machine's Debian has installed, so two
 machines at different point releases get different layers. For images that must be the same
-everywhere, build the runtime from pinned packages (docs/deb.md) instead.
+everywhere, build the runtime from pinned Debian packages (deb_lock) instead.
 
 The closure is computed from the sonames you name, with `ldconfig -p` to find each and `ldd` to
 follow their dependencies; libc, libm, libstdc++, libgcc_s and the loader are always included
