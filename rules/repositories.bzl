@@ -1,7 +1,7 @@
-"""Offline workspace set-up for stowage on Debian's Bazel 4.2.3.
+"""Offline workspace set-up for stowage on Debian's Bazel 4.2.3 (WORKSPACE).
 
-Everything here maps files that Debian packages install; nothing is downloaded.
-See ../shared/notes/offline-bazel.md (copied into docs/offline-bazel.md) for why each piece exists.
+Everything here maps files that Debian packages install; nothing is downloaded. docs/bazel.md
+says why each piece exists, and what MODULE.bazel (Bazel 7 to 9) declares instead.
 """
 
 _DEBIAN_RULES_CC = "/usr/share/bazel/rules/cc"
@@ -38,6 +38,17 @@ filegroup(name = "coverage_output_generator", srcs = [])
 
 coverage_tools_stub = repository_rule(implementation = _coverage_tools_stub_impl)
 
+def _rules_shell_shim_impl(rctx):
+    # Bazel 9 has no built-in sh_test/sh_binary: BUILD files load them from @rules_shell, which
+    # MODULE.bazel takes from the Bazel Central Registry. Bazel 4.2.3 has them built in and no
+    # rules_shell package: this repository gives the same load() path over the built-ins.
+    rctx.file("BUILD.bazel", "")
+    rctx.file("shell/BUILD.bazel", "")
+    for kind in ["sh_binary", "sh_library", "sh_test"]:
+        rctx.file("shell/%s.bzl" % kind, "%s = native.%s\n" % (kind, kind))
+
+rules_shell_shim = repository_rule(implementation = _rules_shell_shim_impl)
+
 def _system_libraries_impl(rctx):
     # Link flags for Debian's shared libraries; headers come from /usr/include, a built-in
     # include directory of the auto-configured toolchain.
@@ -64,6 +75,7 @@ def stowage_dependencies(register_toolchain = True):
     _maybe(native.local_repository, name = "rules_java", path = "/usr/share/bazel/rules/java")
     _maybe(native.local_repository, name = "platforms", path = "/usr/share/bazel/platforms")
     _maybe(coverage_tools_stub, name = "remote_coverage_tools")
+    _maybe(rules_shell_shim, name = "rules_shell")
     _maybe(system_libraries, name = "stowage_system_libs")
     if register_toolchain:
         # Label(): the repository may be named anything, not only "stowage".

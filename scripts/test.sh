@@ -25,6 +25,18 @@ if [[ $bazel_rc -ne 0 && $bf -eq 0 ]]; then
 fi
 while read -r t; do failures+=("$t"); done < <(grep -oE '^//\S+\s+(FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD)' "$logdir/bazel.log" || true)
 
+# The incompatible flags later Bazel versions turned on (.bazelrc, docs/bazel.md): the same
+# tests, mostly cached (these flags change no action's command line).
+echo "== bazel test --config=future //..."
+if bazel test --config=future //... --test_summary=short >"$logdir/bazel-future.log" 2>&1; then
+  passed=$((passed + 1))
+  echo "   PASSED"
+else
+  failed=$((failed + 1))
+  failures+=("bazel test --config=future //... (see $logdir/bazel-future.log)")
+  grep -E "^(ERROR|FAIL)" "$logdir/bazel-future.log" | head -n 10 | sed 's/^/   | /'
+fi
+
 # End-to-end checks: each prints its own detail; a 25-minute bound keeps CI from hanging (the reproducibility check rebuilds everything from scratch twice).
 filter="${STOWAGE_E2E_FILTER:-}"
 for t in tests/e2e/*_test.sh; do

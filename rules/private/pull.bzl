@@ -134,7 +134,8 @@ def _pull_one(rctx, platform, subdir, what):
     """Runs `stowage pull` for one platform into `subdir`; returns the pull.json summary."""
     attr = rctx.attr
     out = rctx.path(subdir) if subdir else rctx.path(".")
-    cmd = [str(rctx.path(attr._puller)), "pull", "--output", str(out), "--platform", platform]
+    puller = attr.puller if attr.puller else attr._puller
+    cmd = [str(rctx.path(puller)), "pull", "--output", str(out), "--platform", platform]
     if attr.repository:
         cmd += ["--repository", attr.repository]
     else:
@@ -252,7 +253,7 @@ alias(
                "(a tag can move; a digest cannot)") % (attr.name, attr.tag, what, digest, digest))
     rctx.file("BUILD.bazel", "\n".join(build))
 
-_oci_pull = repository_rule(
+oci_pull_repository = repository_rule(
     implementation = _oci_pull_impl,
     attrs = {
         "repository": attr.string(doc = "host[:port]/name on a registry."),
@@ -266,7 +267,11 @@ _oci_pull = repository_rule(
         "config": attr.label(allow_single_file = True, doc = "A docker config.json with credentials (rules_oci's form)."),
         "reproducible": attr.bool(default = True, doc = "False silences the message that asks to pin a tag by digest."),
         "alias_name": attr.string(doc = "Name of the root alias of :image (default: the repository's name)."),
-        "timeout": attr.int(default = 1800),
+        "timeout": attr.int(default = 1800, doc = "Seconds the pull of each platform may take."),
+        "puller": attr.label(
+            allow_single_file = True,
+            doc = "A stowage binary to run `stowage pull` with, e.g. the prebuilt tool of stowage_prebuilt_toolchain (\"@stowage_prebuilt//:stowage\"). Default: `stowage pull` compiled once with the host g++.",
+        ),
         "_puller": attr.label(default = Label("@stowage_puller//:stowage-pull")),
     },
 )
@@ -316,7 +321,29 @@ def oci_pull(
       www_authenticate_challenges: accepted for rules_oci compatibility (not needed).
       bazel_tags: accepted for rules_oci compatibility (no effect).
       is_bzlmod: accepted for rules_oci compatibility (no effect).
-      **kwargs: layout, platform, insecure, ca_cert, config, reproducible, timeout.
+      **kwargs: layout, platform, insecure, ca_cert, config, reproducible, puller, timeout.
+    """
+    kwargs = pull_attributes(name, image, registry, repository, digest, tag, platforms, **kwargs)
+
+    # Declared even with a `puller`: the default attribute names it (it is compiled only when used).
+    if "stowage_puller" not in native.existing_rules():
+        stowage_puller(name = "stowage_puller")
+    oci_pull_repository(name = name, **kwargs)
+
+def pull_attributes(name, image = None, registry = None, repository = None, digest = None, tag = None, platforms = None, **kwargs):
+    """oci_pull_repository's attributes from oci_pull's arguments (rules_oci's forms mapped).
+
+    Args:
+      name: the repository, for error messages.
+      image: [host[:port]/]path[:tag][@digest].
+      registry: with repository, rules_oci's split form.
+      repository: host[:port]/name, or the path under registry.
+      digest: the manifest or index digest.
+      tag: a tag.
+      platforms: several os/arch[/variant].
+      **kwargs: the other attributes, passed through.
+    Returns:
+      a dict of attributes.
     """
     if image:
         if repository or registry:
@@ -336,6 +363,4 @@ def oci_pull(
         kwargs["tag"] = tag
     if platforms:
         kwargs["platforms"] = platforms
-    if "stowage_puller" not in native.existing_rules():
-        stowage_puller(name = "stowage_puller")
-    _oci_pull(name = name, **kwargs)
+    return kwargs
