@@ -5,8 +5,8 @@
 # packages present). Timed, one after the other in the same output base:
 #   1. `bazel build //:image`   a cc_binary in an image (compiles the stowage tool)
 #   2. `bazel run //:push`      the first push to a registry on loopback
-#   3. `bazel build //:image --action_env=SOURCE_DATE_EPOCH=...`, what older docs suggested
-#      for the creation time: it must not compile the tool again
+#   3. the same push with `--action_env=SOURCE_DATE_EPOCH=...`, what older docs suggested for
+#      the creation time: it must not compile the tool again
 # and the number of C++ compile actions each step ran (from Bazel's "processes" line).
 #
 # Usage: bench/first_image.sh [STOWAGE_SOURCE_DIR]   (default: this checkout; writes
@@ -37,7 +37,7 @@ local_repository(name = "stowage", path = "$SRC")
 load("@stowage//rules:repositories.bzl", "stowage_dependencies")
 stowage_dependencies()
 load("@stowage//rules/private:runtime_closure.bzl", "runtime_closure")
-runtime_closure(name = "runtime")
+runtime_closure(name = "runtime")   # the README's; loaded from rules/private so older checkouts work
 EOF
 cat >"$ws/BUILD.bazel" <<'EOF'
 load("@rules_cc//cc:defs.bzl", "cc_binary")
@@ -64,7 +64,7 @@ oci_push(name = "push", image = ":image", repository = "")
 EOF
 echo 'int main() { return 0; }' >"$ws/hello.cc"
 # The README's advice: copy stowage's .bazelrc build lines.
-grep -E '^build --(cxxopt|host_cxxopt|incompatible_strict_action_env|spawn_strategy|nosandbox_debug)' \
+grep -E '^build --(cxxopt|host_cxxopt|incompatible_strict_action_env|spawn_strategy|nosandbox_debug|incompatible_override_toolchain_transition)' \
   "$SRC/.bazelrc" >"$ws/.bazelrc"
 
 start_registry "$work/registry"
@@ -87,6 +87,6 @@ step() {  # step NAME COMMAND...: runs it in the workspace, prints seconds and c
   echo "$(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg); disk cache off"
   step "1 first image" "${B[@]}" build --disk_cache= //:image
   step "2 first push" "${B[@]}" run --disk_cache= //:push -- --repository "$REGISTRY_ADDR/hello" --tag v1
-  step "3 --action_env change" "${B[@]}" build --disk_cache= --action_env=SOURCE_DATE_EPOCH=1700000000 //:image
+  step "3 push, new --action_env" "${B[@]}" run --disk_cache= --action_env=SOURCE_DATE_EPOCH=1700000000 //:push -- --repository "$REGISTRY_ADDR/hello" --tag v2
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$results"

@@ -212,8 +212,8 @@ absl::StatusOr<LayerDescriptor> ImportTar(const TarImportOptions& options) {
   // Filter 0 is the outermost compression; more than one (e.g. uuencoded gzip) is not a layer.
   int filters = archive_filter_count(decoder.get());
   int code = archive_filter_code(decoder.get(), 0);
-  std::optional<Compression> detected =
-      filters <= 2 ? LayerCompression(code) : std::optional<Compression>();
+  std::optional<Compression> detected;
+  if (filters <= 2) detected = LayerCompression(code);
   std::string detected_name =
       detected.has_value() ? CompressionName(*detected) : archive_filter_name(decoder.get(), 0);
   if (options.expect.has_value() && detected != options.expect) {

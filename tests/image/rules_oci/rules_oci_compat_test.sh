@@ -63,6 +63,9 @@ PY
 want=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["digest"])' "$descriptor")
 [[ "$(cat "$digest_file")" == "$want" ]] || fail "image.digest holds '$(cat "$digest_file")', want $want"
 [[ "$want" == "$(sha "$manifest")" ]] || fail "the digest is not the manifest's"
+# Sources in Bazel's sandbox are symlinks: a pkg_tar-like tar must hold the files themselves.
+types=$(tar -tvf "$tar" | grep -v '^d' | cut -c1 | sort -u | tr -d '\n')
+[[ "$types" == "-" ]] || fail "the tar holds non-regular entries ($types): $(tar -tvf "$tar")"
 echo "ok: rules_oci-style image"
 
 listing() { tar -tf "$(pick .tar "$@")" | sed 's#^\./##' | grep -v '/$' | sort | tr '\n' ' '; }
