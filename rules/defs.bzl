@@ -10,7 +10,7 @@ load("//rules/private:deb_lock.bzl", _deb_lock = "deb_lock")
 load("//rules/private:heroku.bzl", _HerokuAppInfo = "HerokuAppInfo", _heroku_app = "heroku_app", _heroku_release = "heroku_release")
 load("//rules/private:image.bzl", _oci_image = "oci_image", _oci_image_rule = "oci_image_rule")
 load("//rules/private:import.bzl", _oci_import = "oci_import")
-load("//rules/private:index.bzl", _oci_image_index = "oci_image_index")
+load("//rules/private:index.bzl", _oci_image_index = "oci_image_index", _oci_image_index_rule = "oci_image_index_rule")
 load("//rules/private:layer.bzl", _oci_layer = "oci_layer")
 load("//rules/private:layout.bzl", _oci_layout = "oci_layout")
 load("//rules/private:load.bzl", _oci_load = "oci_load", _oci_load_rule = "oci_load_rule")
@@ -26,6 +26,7 @@ oci_layer = _oci_layer
 oci_image = _oci_image
 oci_image_rule = _oci_image_rule
 oci_image_index = _oci_image_index
+oci_image_index_rule = _oci_image_index_rule
 
 # Outputs: a layout directory, a tarball, a local engine, a registry.
 oci_layout = _oci_layout

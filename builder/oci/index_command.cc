@@ -7,6 +7,7 @@
 #include "builder/common/files.h"
 #include "builder/common/json_file.h"
 #include "builder/common/status_macros.h"
+#include "builder/oci/config_files.h"
 #include "builder/oci/image_config.h"
 #include "builder/oci/index_builder.h"
 
@@ -20,6 +21,7 @@ const std::vector<FlagDef> kFlags = {
     PathFlag("index-out", "FILE", "where the index JSON is written"),
     PathFlag("descriptor-out", "FILE", "where the index's descriptor JSON is written"),
     ValueFlag("annotation", "KEY=VALUE", "an index annotation (repeated; OCI format only)"),
+    PathFlag("annotations-file", "FILE", "more annotations, KEY=VALUE lines (rules_oci's form)"),
 };
 
 absl::Status IndexMain(const std::vector<std::string>& args) {
@@ -45,6 +47,11 @@ absl::Status IndexMain(const std::vector<std::string>& args) {
     images.push_back(std::move(d));
   }
   std::map<std::string, std::string> annotations;
+  for (const std::string& file : flags.GetAll("annotations-file")) {
+    ASSIGN_OR_RETURN(std::string text, ReadFile(file));
+    ASSIGN_OR_RETURN(auto from_file, ParseKeyValueLines(text, "annotations file " + file));
+    annotations.insert(from_file.begin(), from_file.end());
+  }
   for (const std::string& kv : flags.GetAll("annotation")) {
     size_t eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {

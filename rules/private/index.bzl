@@ -16,10 +16,14 @@ def _oci_image_index_impl(ctx):
     args.add("--index-out", index)
     args.add("--descriptor-out", descriptor)
     args.add_all(["%s=%s" % (k, v) for k, v in sorted(ctx.attr.annotations.items())], before_each = "--annotation")
+    extra = []
+    if ctx.file.annotations_file:
+        args.add("--annotations-file", ctx.file.annotations_file)
+        extra.append(ctx.file.annotations_file)
     run_stowage(
         ctx,
         arguments = [args],
-        inputs = [image.descriptor for image in images] + [image.config for image in images],
+        inputs = [image.descriptor for image in images] + [image.config for image in images] + extra,
         outputs = [index, descriptor],
         mnemonic = "StowageImageIndex",
         progress_message = "Assembling image index %s" % ctx.label,
@@ -29,12 +33,28 @@ def _oci_image_index_impl(ctx):
         DefaultInfo(files = depset([index, descriptor])),
     ]
 
-oci_image_index = rule(
+oci_image_index_rule = rule(
     implementation = _oci_image_index_impl,
     toolchains = [STOWAGE_TOOLCHAIN_TYPE],
     doc = "A multi-platform image index; each image's platform comes from its config.",
     attrs = {
         "images": attr.label_list(mandatory = True, providers = [ImageInfo], doc = "One image per platform, all of one format."),
-        "annotations": attr.string_dict(doc = "Index annotations (OCI format only)."),
+        "annotations": attr.string_dict(doc = "Index annotations (OCI format only); they win over annotations_file's."),
+        "annotations_file": attr.label(allow_single_file = True, doc = "More annotations from a KEY=VALUE file (rules_oci's form)."),
     },
 )
+
+def oci_image_index(name, annotations = None, **kwargs):
+    """oci_image_index_rule, with annotations as a dict or (rules_oci's form) a KEY=VALUE file.
+
+    Args:
+      name: the index target.
+      annotations: a dict, or a label of a file with KEY=VALUE lines.
+      **kwargs: every other oci_image_index_rule attribute (images, ...).
+    """
+    if annotations != None:
+        if type(annotations) == "string" or type(annotations) == "Label":
+            kwargs["annotations_file"] = annotations
+        else:
+            kwargs["annotations"] = annotations
+    oci_image_index_rule(name = name, **kwargs)

@@ -83,7 +83,7 @@ int main() {
 EOF
 cat >"$ws/BUILD.bazel" <<'EOF'
 load("@rules_cc//cc:defs.bzl", "cc_binary")
-load("@stowage//rules:defs.bzl", "deploy_check_test", "oci_image", "oci_layer", "oci_push")
+load("@stowage//rules:defs.bzl", "deploy_check_test", "oci_image", "oci_image_index", "oci_layer", "oci_push")
 
 cc_binary(
     name = "hello",
@@ -120,6 +120,29 @@ deploy_check_test(
     fail_on = "never",
     image = ":image",
 )
+
+# A two-platform index (the arm64 entry is only a label here), for oci_pull(platforms = ...).
+oci_image(
+    name = "image_arm64",
+    architecture = "arm64",
+    entrypoint = ["/app/hello"],
+    layers = [":app_layer"],
+)
+
+oci_image_index(
+    name = "index",
+    images = [
+        ":image",
+        ":image_arm64",
+    ],
+)
+
+oci_push(
+    name = "push_index",
+    image = ":index",
+    remote_tags = ["multi"],
+    repository = "$(REPO)",
+)
 EOF
 echo "hello file" >"$ws/sub/file.txt"
 
@@ -133,6 +156,9 @@ ref=$(grep -E "^$REG/newuser/hello@sha256:[0-9a-f]{64}$" "$(log_of push1)" | tai
 [[ -n "$ref" ]] || { cat "$(log_of push1)"; fail "push printed no reference"; }
 digest=${ref#*@}
 echo "   pushed $ref"
+run_logged push_index "${B[@]}" run --define=REPO="$REG/newuser/hello" //:push_index
+index_ref=$(grep -E "^$REG/newuser/hello@sha256:[0-9a-f]{64}$" "$(log_of push_index)" | tail -1)
+[[ -n "$index_ref" ]] || { cat "$(log_of push_index)"; fail "the index push printed no reference"; }
 run_logged test1 "${B[@]}" test //:check
 
 echo "== the tool is compiled once, whatever --action_env says"
@@ -203,6 +229,17 @@ oci_pull(
     # The prebuilt tool pulls too (default: \`stowage pull\` compiled with the host g++).
     puller = "@stowage_prebuilt//:stowage",
 )
+
+# Two platforms from an index: @multi selects the target platform's (linux/amd64 here).
+oci_pull(
+    name = "multi",
+    image = "$index_ref",
+    platforms = [
+        "linux/amd64",
+        "linux/arm64",
+    ],
+    puller = "@stowage_prebuilt//:stowage",
+)
 EOF
 mkdir -p "$ws/files/app"
 echo "the greeting file" >"$ws/files/app/greeting.txt"
@@ -243,6 +280,11 @@ oci_push(
     repository_file = "repository.txt",
 )
 
+oci_image(
+    name = "from_index",
+    base = "@multi",
+)
+
 oci_load(
     name = "load",
     image = ":image",
@@ -256,10 +298,14 @@ oci_layer(
     tags = ["manual"],
 )
 EOF
-run_logged build2 "${B[@]}" build //:image //:push //:load
+run_logged build2 "${B[@]}" build //:image //:push //:load //:from_index
 built=$(find "$bazel_out" -path '*/external/rules_stowage/builder/*' \( -name '*.o' -o -name stowage_from_source \) | wc -l)
 [[ $built == 0 ]] || fail "$built objects of the tool were built with a prebuilt toolchain"
 echo "   built with the prebuilt tool; no compile action of stowage"
+arch=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["architecture"])' "$ws/bazel-bin/from_index.config.json")
+[[ "$arch" == amd64 ]] || fail "base = \"@multi\" picked $arch, want the target platform's amd64"
+[[ -f "$work/ob/external/multi/linux_arm64/pull.json" ]] || fail "the arm64 image of @multi was not pulled"
+echo "   oci_pull(platforms = [amd64, arm64]): base = \"@multi\" is the amd64 image"
 
 run_logged push2 "${B[@]}" run //:push
 ref2=$(grep -E "^$REG/newuser/compat@sha256:[0-9a-f]{64}$" "$(log_of push2)" | tail -1)
