@@ -220,13 +220,18 @@ absl::StatusOr<std::string> Flags::Require(const std::string& name) const {
   return it->second.back();
 }
 
-absl::StatusOr<long long> Flags::GetInt(const std::string& name, long long fallback) const {
+absl::StatusOr<long long> Flags::GetInt(const std::string& name, long long fallback,
+                                        long long min, long long max) const {
   if (values_.find(name) == values_.end()) return fallback;
   long long v;
   std::string s = Get(name);
   if (!absl::SimpleAtoi(s, &v)) {
     return absl::InvalidArgumentError(
         absl::StrCat("flag --", name, " wants an integer, got \"", s, "\""));
+  }
+  if (v < min || v > max) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("flag --", name, " must be from ", min, " to ", max, ", not ", v));
   }
   return v;
 }

@@ -3,6 +3,7 @@
 #ifndef STOWAGE_BUILDER_CLI_FLAGS_H_
 #define STOWAGE_BUILDER_CLI_FLAGS_H_
 
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -55,7 +56,11 @@ class Flags {
   std::vector<std::string> GetAll(const std::string& name) const;
   // The value, or an error naming the missing flag.
   absl::StatusOr<std::string> Require(const std::string& name) const;
-  absl::StatusOr<long long> GetInt(const std::string& name, long long fallback) const;
+  // The value as an integer in [min, max] (out of range is an error, never a value that
+  // wraps when the caller narrows it), or `fallback` when the flag is absent.
+  absl::StatusOr<long long> GetInt(const std::string& name, long long fallback,
+                                   long long min = std::numeric_limits<long long>::min(),
+                                   long long max = std::numeric_limits<long long>::max()) const;
   const std::vector<std::string>& positional() const { return positional_; }
 
  private:

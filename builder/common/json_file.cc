@@ -1,12 +1,9 @@
 #include "builder/common/json_file.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <new>
 
 #include "absl/strings/str_cat.h"
+#include "builder/common/capped_read.h"
 #include "builder/common/files.h"
 #include "builder/common/status_macros.h"
 
@@ -25,31 +22,6 @@ std::string ParseErrorText(const nlohmann::json::exception& e) {
     unsigned char u = static_cast<unsigned char>(c);
     if (u < 0x20 || u >= 0x7f) c = '?';
   }
-  return text;
-}
-
-absl::StatusOr<std::string> ReadCapped(const std::string& path, int64_t max_bytes) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus("cannot open", path);
-  std::string text;
-  char buf[1 << 16];
-  while (true) {
-    ssize_t n = read(fd, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      absl::Status s = ErrnoStatus("cannot read", path);
-      close(fd);
-      return s;
-    }
-    if (n == 0) break;
-    if (static_cast<int64_t>(text.size()) + n > max_bytes) {
-      close(fd);
-      return absl::ResourceExhaustedError(
-          absl::StrCat(path, " is larger than the limit of ", max_bytes, " bytes"));
-    }
-    text.append(buf, static_cast<size_t>(n));
-  }
-  close(fd);
   return text;
 }
 
@@ -91,7 +63,7 @@ absl::StatusOr<nlohmann::json> ParseJson(const std::string& text, const std::str
 }
 
 absl::StatusOr<nlohmann::json> ReadJsonFile(const std::string& path, int64_t max_bytes) {
-  ASSIGN_OR_RETURN(std::string text, ReadCapped(path, max_bytes));
+  ASSIGN_OR_RETURN(std::string text, ReadFileCapped(path, max_bytes));
   return ParseJson(text, path, max_bytes);
 }
 

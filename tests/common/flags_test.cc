@@ -91,5 +91,19 @@ TEST(FlagsTest, PlainArgumentsAreNotResolved) {
   EXPECT_EQ(flags->positional()[0], "x");
 }
 
+TEST(FlagsTest, IntegersAreRangeCheckedNotWrapped) {
+  // 2^32 + 1 used to become 1 thread through a cast to int.
+  const std::vector<FlagDef> defs = {ValueFlag("threads", "N", "threads"),
+                                     ValueFlag("small", "N", "small"), ValueFlag("ok", "N", "ok")};
+  auto flags = Flags::Parse({"--threads=4294967297", "--small=-3", "--ok=8"}, defs);
+  ASSERT_TRUE(flags.ok());
+  auto threads = flags->GetInt("threads", 0, 0, 1024);
+  ASSERT_FALSE(threads.ok());
+  EXPECT_EQ(threads.status().message(), "flag --threads must be from 0 to 1024, not 4294967297");
+  EXPECT_FALSE(flags->GetInt("small", 0, 0, 10).ok());
+  EXPECT_EQ(flags->GetInt("ok", 0, 0, 10).value(), 8);
+  EXPECT_EQ(flags->GetInt("absent", 7, 0, 10).value(), 7);
+}
+
 }  // namespace
 }  // namespace stowage
