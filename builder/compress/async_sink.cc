@@ -8,6 +8,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "builder/common/status_macros.h"
+#include "builder/common/threads.h"
 
 namespace stowage {
 namespace {
@@ -26,7 +27,12 @@ class AsyncSink : public ByteSink {
       free_.push_back(std::move(c));
     }
     current_ = TakeFree();
-    thread_ = std::thread([this] { Drain(); });
+  }
+
+  absl::Status StartThread() {
+    ASSIGN_OR_RETURN(thread_,
+                     ::stowage::StartThread([this] { Drain(); }, "the layer writer thread"));
+    return absl::OkStatus();
   }
 
   ~AsyncSink() override { Stop(); }
@@ -129,6 +135,10 @@ class AsyncSink : public ByteSink {
 
 }  // namespace
 
-std::unique_ptr<ByteSink> NewAsyncSink(ByteSink* next) { return std::make_unique<AsyncSink>(next); }
+absl::StatusOr<std::unique_ptr<ByteSink>> NewAsyncSink(ByteSink* next) {
+  auto sink = std::make_unique<AsyncSink>(next);
+  RETURN_IF_ERROR(sink->StartThread());
+  return std::unique_ptr<ByteSink>(std::move(sink));
+}
 
 }  // namespace stowage

@@ -7,6 +7,7 @@
 
 #include <memory>
 
+#include "absl/status/statusor.h"
 #include "builder/compress/byte_sink.h"
 
 namespace stowage {
@@ -16,7 +17,8 @@ constexpr size_t kAsyncChunks = 8;
 
 // Finish() waits for the downstream thread, then calls next->Finish() on the caller's thread.
 // A downstream error is returned by the next Write() or by Finish().
-std::unique_ptr<ByteSink> NewAsyncSink(ByteSink* next);
+// An error value when the system refuses the thread.
+absl::StatusOr<std::unique_ptr<ByteSink>> NewAsyncSink(ByteSink* next);
 
 }  // namespace stowage
 

@@ -1,5 +1,7 @@
 #include "builder/compress/compression.h"
 
+#include <zstd.h>
+
 #include "absl/strings/str_cat.h"
 #include "builder/compress/parallel_gzip.h"
 #include "builder/compress/zstd_sink.h"
@@ -61,6 +63,30 @@ int DefaultLevel(Compression c) {
       break;
   }
   return 0;
+}
+
+absl::Status ValidateLevel(Compression c, int level) {
+  int min = 0, max = 0;
+  switch (c) {
+    case Compression::kGzip:
+      max = 12;
+      break;
+    case Compression::kZstd:
+      min = 1;
+      max = ZSTD_maxCLevel();
+      break;
+    case Compression::kNone:
+      if (level != 0) {
+        return absl::InvalidArgumentError(
+            "a compression level makes no sense with compression \"none\"");
+      }
+      return absl::OkStatus();
+  }
+  if (level < min || level > max) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(CompressionName(c), " level ", level, " is out of range ", min, "-", max));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::unique_ptr<ByteSink>> NewCompressingSink(Compression c, int level, int threads,

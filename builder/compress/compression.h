@@ -22,6 +22,10 @@ std::string LayerMediaType(Compression c);
 // See docs/layer.md for the measurements.
 int DefaultLevel(Compression c);
 
+// Fails unless `level` is one `c` takes: gzip 0-12 (libdeflate), zstd 1-22, none only 0.
+// Checked before any output exists, so a bad level never leaves a file behind.
+absl::Status ValidateLevel(Compression c, int level);
+
 // A sink that compresses into `next`; for kNone, a pass-through. Output bytes depend only on
 // the input, the compression and the level, never on `threads`.
 absl::StatusOr<std::unique_ptr<ByteSink>> NewCompressingSink(Compression c, int level, int threads,

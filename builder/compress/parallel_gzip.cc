@@ -5,12 +5,12 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
-#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "builder/common/status_macros.h"
+#include "builder/common/threads.h"
 
 namespace stowage {
 namespace {
@@ -35,7 +35,15 @@ class ParallelGzipSink : public ByteSink {
         level_(level),
         max_in_flight_(std::min<size_t>(2 * threads + 2, kMaxBlocksInFlight)) {
     current_ = NewBlock();
-    for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+  }
+
+  // Separate from the constructor so that a thread the system refuses is an error value; the
+  // destructor joins the workers that did start.
+  absl::Status StartWorkers(int threads) {
+    for (int i = 0; i < threads; ++i) {
+      RETURN_IF_ERROR(workers_.Start([this] { WorkerLoop(); }, "a gzip worker thread"));
+    }
+    return absl::OkStatus();
   }
 
   ~ParallelGzipSink() override { StopWorkers(); }
@@ -144,8 +152,7 @@ class ParallelGzipSink : public ByteSink {
       stopping_ = true;
       queue_.clear();
     }
-    for (std::thread& t : workers_) t.join();
-    workers_.clear();
+    workers_.Join();
   }
 
   ByteSink* next_;
@@ -155,7 +162,7 @@ class ParallelGzipSink : public ByteSink {
   std::deque<std::unique_ptr<Block>> in_order_;  // submitted, not yet written; producer only
   std::vector<std::unique_ptr<Block>> free_;     // producer only
   bool submitted_any_ = false;
-  std::vector<std::thread> workers_;
+  ThreadGroup workers_;
 
   absl::Mutex mu_;
   std::deque<Block*> queue_ ABSL_GUARDED_BY(mu_);  // waiting for a worker
@@ -170,7 +177,9 @@ absl::StatusOr<std::unique_ptr<ByteSink>> NewParallelGzipSink(ByteSink* next, in
     return absl::InvalidArgumentError(absl::StrCat("gzip level ", level, " is out of range 0-12"));
   }
   threads = std::max(1, std::min(threads, kMaxThreads));
-  return std::unique_ptr<ByteSink>(new ParallelGzipSink(next, level, threads));
+  auto sink = std::make_unique<ParallelGzipSink>(next, level, threads);
+  RETURN_IF_ERROR(sink->StartWorkers(threads));
+  return std::unique_ptr<ByteSink>(std::move(sink));
 }
 
 }  // namespace stowage

@@ -66,11 +66,7 @@ absl::StatusOr<LayerOptions> ResolveLayerOptions(const LayerSpec& spec,
   } else if (spec.level.has_value()) {
     options.level = *spec.level;
   }
-  bool level_given = !flag_level.empty() || spec.level.has_value();
-  if (options.compression == Compression::kNone && level_given && options.level != 0) {
-    return absl::InvalidArgumentError(
-        "a compression level makes no sense with compression \"none\"");
-  }
+  RETURN_IF_ERROR(ValidateLevel(options.compression, options.level));
   int threads = 0;
   if (!flag_threads.empty()) {
     ASSIGN_OR_RETURN(threads, ParseIntFlag("threads", flag_threads));
@@ -96,7 +92,7 @@ absl::StatusOr<LayerDescriptor> BuildLayer(const LayerSpec& spec, const LayerOpt
   HashingSink uncompressed(compressor.get());
   // Reading files and writing tar headers stay on this thread; hashing and compressing run on
   // another, so the two overlap.
-  std::unique_ptr<ByteSink> async = NewAsyncSink(&uncompressed);
+  ASSIGN_OR_RETURN(std::unique_ptr<ByteSink> async, NewAsyncSink(&uncompressed));
   RETURN_IF_ERROR(WriteTar(entries, async.get()));
   RETURN_IF_ERROR(async->Finish());
   async.reset();

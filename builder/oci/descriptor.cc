@@ -1,13 +1,27 @@
 #include "builder/oci/descriptor.h"
 
+#include <limits>
+
 #include "absl/strings/str_cat.h"
 #include "builder/common/json_file.h"
+#include "builder/common/limits.h"
 #include "builder/common/status_macros.h"
 #include "builder/digest/sha256.h"
 #include "builder/oci/media_types.h"
 
 namespace stowage {
 namespace oci {
+namespace {
+
+// Field caps: a media type is at most 127 characters by RFC 6838 (with room to spare), a
+// digest "sha512:" and 128 hex digits.
+constexpr size_t kMaxMediaType = 255;
+constexpr size_t kMaxDigest = 256;
+constexpr size_t kMaxUrls = 100;
+constexpr size_t kMaxPlatformField = 255;
+constexpr size_t kMaxPlatformFeatures = 100;
+
+}  // namespace
 
 nlohmann::json Descriptor::ToJson() const {
   nlohmann::json out = {{"mediaType", media_type}, {"digest", digest}, {"size", size}};
@@ -17,85 +31,65 @@ nlohmann::json Descriptor::ToJson() const {
   return out;
 }
 
-absl::StatusOr<Descriptor> ParseDescriptor(const nlohmann::json& value, const std::string& where) {
-  if (!value.is_object()) {
-    return absl::InvalidArgumentError(absl::StrCat("descriptor in ", where, " is not an object"));
-  }
+absl::Status CheckPlatform(const JsonView& platform) {
+  RETURN_IF_ERROR(platform.ExpectObject());
+  ASSIGN_OR_RETURN(std::string os, platform.RequiredString("os", kMaxPlatformField));
+  ASSIGN_OR_RETURN(std::string arch, platform.RequiredString("architecture", kMaxPlatformField));
+  RETURN_IF_ERROR(platform.OptionalString("variant", "", kMaxPlatformField).status());
+  RETURN_IF_ERROR(platform.OptionalString("os.version", "", kMaxPlatformField).status());
+  RETURN_IF_ERROR(platform.OptionalStringArray("os.features", kMaxPlatformFeatures).status());
+  RETURN_IF_ERROR(platform.OptionalStringArray("features", kMaxPlatformFeatures).status());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Descriptor> ParseDescriptor(const JsonView& value) {
+  RETURN_IF_ERROR(value.ExpectObject());
   Descriptor d;
-  auto media_type = value.find("mediaType");
-  if (media_type == value.end() || !media_type->is_string() ||
-      media_type->get<std::string>().empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("descriptor in ", where, " has no mediaType"));
+  ASSIGN_OR_RETURN(d.media_type, value.RequiredString("mediaType", kMaxMediaType));
+  if (d.media_type.empty()) return value.Error("mediaType is empty");
+  ASSIGN_OR_RETURN(d.digest, value.RequiredString("digest", kMaxDigest));
+  if (absl::Status valid = ValidateDigest(d.digest); !valid.ok()) {
+    ASSIGN_OR_RETURN(JsonView digest, value.Required("digest"));
+    return digest.Error(valid.message());
   }
-  d.media_type = media_type->get<std::string>();
-  auto digest = value.find("digest");
-  if (digest == value.end() || !digest->is_string()) {
-    return absl::InvalidArgumentError(absl::StrCat("descriptor in ", where, " has no digest"));
-  }
-  d.digest = digest->get<std::string>();
-  absl::Status valid = ValidateDigest(d.digest);
-  if (!valid.ok())
-    return absl::InvalidArgumentError(absl::StrCat(valid.message(), " (", where, ")"));
-  auto size = value.find("size");
-  if (size == value.end() || !size->is_number_integer() || size->get<int64_t>() < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("descriptor in ", where, " needs a non-negative integer size"));
-  }
-  d.size = size->get<int64_t>();
-  if (auto urls = value.find("urls"); urls != value.end() && !urls->is_null()) {
-    if (!urls->is_array()) {
-      return absl::InvalidArgumentError(absl::StrCat("urls in ", where, " is not a list"));
-    }
-    for (const auto& url : *urls) {
-      if (!url.is_string()) {
-        return absl::InvalidArgumentError(absl::StrCat("urls in ", where, " holds a non-string"));
-      }
-      d.urls.push_back(url.get<std::string>());
-    }
-  }
-  if (auto ann = value.find("annotations"); ann != value.end() && !ann->is_null()) {
-    if (!ann->is_object()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("annotations in ", where, " is not an object"));
-    }
-    for (const auto& [key, v] : ann->items()) {
-      if (!v.is_string()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("annotation ", key, " in ", where, " is not a string"));
-      }
-      d.annotations[key] = v.get<std::string>();
-    }
-  }
-  if (auto platform = value.find("platform"); platform != value.end() && !platform->is_null()) {
-    if (!platform->is_object()) {
-      return absl::InvalidArgumentError(absl::StrCat("platform in ", where, " is not an object"));
-    }
-    d.platform = *platform;
+  ASSIGN_OR_RETURN(d.size, value.RequiredInt("size", 0, std::numeric_limits<int64_t>::max()));
+  ASSIGN_OR_RETURN(d.urls, value.OptionalStringArray("urls", kMaxUrls));
+  ASSIGN_OR_RETURN(d.annotations,
+                   value.OptionalStringMap("annotations", limits::kMaxConfigEntries));
+  if (value.Has("platform")) {
+    ASSIGN_OR_RETURN(JsonView platform, value.Required("platform"));
+    RETURN_IF_ERROR(CheckPlatform(platform));
+    d.platform = platform.json();
   }
   return d;
 }
 
-absl::StatusOr<LayerDescriptor> ParseLayerDescriptor(const nlohmann::json& value,
-                                                     const std::string& where) {
+absl::StatusOr<Descriptor> ParseDescriptor(const nlohmann::json& value, const std::string& where) {
+  return ParseDescriptor(JsonView(value, where));
+}
+
+absl::StatusOr<LayerDescriptor> ParseLayerDescriptor(const JsonView& value) {
   LayerDescriptor layer;
-  ASSIGN_OR_RETURN(layer.descriptor, ParseDescriptor(value, where));
+  ASSIGN_OR_RETURN(layer.descriptor, ParseDescriptor(value));
   if (!IsLayerMediaType(layer.descriptor.media_type)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        where, " does not describe a layer: mediaType \"", layer.descriptor.media_type, "\""));
+    return value.Error(
+        absl::StrCat("does not describe a layer: mediaType \"", layer.descriptor.media_type, "\""));
   }
-  auto diff_id = value.find("diffId");
-  if (diff_id == value.end() || !diff_id->is_string()) {
-    return absl::InvalidArgumentError(absl::StrCat("layer descriptor ", where, " has no diffId"));
+  ASSIGN_OR_RETURN(layer.diff_id, value.RequiredString("diffId", kMaxDigest));
+  if (absl::Status valid = ValidateDigest(layer.diff_id); !valid.ok()) {
+    ASSIGN_OR_RETURN(JsonView diff_id, value.Required("diffId"));
+    return diff_id.Error(valid.message());
   }
-  layer.diff_id = diff_id->get<std::string>();
-  absl::Status valid = ValidateDigest(layer.diff_id);
-  if (!valid.ok())
-    return absl::InvalidArgumentError(absl::StrCat(valid.message(), " (", where, ")"));
   return layer;
 }
 
+absl::StatusOr<LayerDescriptor> ParseLayerDescriptor(const nlohmann::json& value,
+                                                     const std::string& where) {
+  return ParseLayerDescriptor(JsonView(value, where));
+}
+
 absl::StatusOr<LayerDescriptor> ReadLayerDescriptor(const std::string& path) {
-  ASSIGN_OR_RETURN(nlohmann::json value, ReadJsonFile(path));
+  ASSIGN_OR_RETURN(nlohmann::json value, ReadJsonFile(path, limits::kMaxDescriptorBytes));
   return ParseLayerDescriptor(value, path);
 }
 

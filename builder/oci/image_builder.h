@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "builder/common/json_access.h"
 #include "builder/oci/image_config.h"
 #include "nlohmann/json.hpp"
 
@@ -46,6 +47,7 @@ absl::StatusOr<ImageSpec> ParseImageSpec(const nlohmann::json& spec,
 
 // Builds the Docker-shaped healthcheck from the rule's fields: test (list), interval, timeout,
 // start_period, start_interval (durations such as "30s") and retries.
+absl::StatusOr<nlohmann::json> BuildHealthcheck(const JsonView& spec);
 absl::StatusOr<nlohmann::json> BuildHealthcheck(const nlohmann::json& spec);
 
 }  // namespace oci

@@ -8,8 +8,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "builder/cli/command.h"
+#include "builder/common/capped_read.h"
 #include "builder/common/files.h"
 #include "builder/common/json_file.h"
+#include "builder/common/limits.h"
 #include "builder/common/status_macros.h"
 #include "builder/common/workspace_status.h"
 #include "builder/digest/sha256.h"
@@ -51,11 +53,13 @@ absl::Status ImageMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(auto status,
                    ReadWorkspaceStatus({flags.Get("stable-status"), flags.Get("volatile-status")}));
   ASSIGN_OR_RETURN(int64_t epoch, SourceDateEpoch());
-  ASSIGN_OR_RETURN(nlohmann::json spec_json, ReadJsonFile(spec_path));
+  ASSIGN_OR_RETURN(nlohmann::json spec_json, ReadJsonFile(spec_path, limits::kMaxSpecBytes));
   ASSIGN_OR_RETURN(ImageSpec spec, ParseImageSpec(spec_json, status, epoch));
   if (spec.base_config_path.has_value()) {
-    ASSIGN_OR_RETURN(spec.inputs.base_config, ReadFile(*spec.base_config_path));
-    ASSIGN_OR_RETURN(spec.inputs.base_manifest, ReadFile(*spec.base_manifest_path));
+    ASSIGN_OR_RETURN(spec.inputs.base_config,
+                     ReadFileCapped(*spec.base_config_path, limits::kMaxConfigBytes));
+    ASSIGN_OR_RETURN(spec.inputs.base_manifest,
+                     ReadFileCapped(*spec.base_manifest_path, limits::kMaxManifestBytes));
   }
   ASSIGN_OR_RETURN(BuiltImage image, AssembleImage(spec.inputs));
 

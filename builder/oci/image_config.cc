@@ -1,9 +1,13 @@
 #include "builder/oci/image_config.h"
 
+#include <optional>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "builder/common/json_access.h"
+#include "builder/common/limits.h"
 #include "builder/common/status_macros.h"
 #include "builder/digest/sha256.h"
 #include "builder/oci/env.h"
@@ -27,48 +31,44 @@ bool IsEmptyValue(const nlohmann::json& v) {
   return v.is_null() || ((v.is_string() || v.is_array() || v.is_object()) && v.empty());
 }
 
-absl::StatusOr<std::vector<std::string>> StringList(const nlohmann::json& v,
-                                                    const std::string& field) {
-  if (!v.is_array()) return Malformed(field + " is not a list");
+absl::StatusOr<std::vector<std::string>> BaseDiffIds(const JsonView& base) {
+  ASSIGN_OR_RETURN(JsonView rootfs, base.RequiredObject("rootfs"));
+  ASSIGN_OR_RETURN(std::string type, rootfs.RequiredString("type"));
+  if (type != "layers") return Malformed("rootfs.type is not \"layers\"");
+  ASSIGN_OR_RETURN(std::vector<JsonView> ids, rootfs.OptionalArray("diff_ids", limits::kMaxLayers));
   std::vector<std::string> out;
-  for (const auto& item : v) {
-    if (!item.is_string()) return Malformed(field + " holds a non-string");
-    out.push_back(item.get<std::string>());
+  for (const JsonView& id : ids) {
+    ASSIGN_OR_RETURN(std::string digest, id.AsString());
+    absl::Status valid = ValidateDigest(digest);
+    if (!valid.ok()) return id.Error(valid.message());
+    out.push_back(std::move(digest));
   }
   return out;
 }
 
-absl::Status CheckObject(const nlohmann::json& settings, const char* field) {
-  auto it = settings.find(field);
-  if (it != settings.end() && !it->is_object())
-    return Malformed(absl::StrCat(field, " is not an object"));
+// Checks the types of the settings an image inherits, so that everything below (and every
+// reader of our output) can rely on them.
+absl::Status CheckInheritedSettings(const JsonView& settings) {
+  for (const char* field : {"User", "WorkingDir", "StopSignal"}) {
+    RETURN_IF_ERROR(settings.OptionalString(field).status());
+  }
+  for (const char* field : {"Entrypoint", "Cmd", "Shell", "OnBuild"}) {
+    RETURN_IF_ERROR(settings.OptionalStringArray(field, limits::kMaxConfigEntries).status());
+  }
+  RETURN_IF_ERROR(settings.OptionalStringMap("Labels", limits::kMaxConfigEntries).status());
+  for (const char* field : {"ExposedPorts", "Volumes"}) {
+    ASSIGN_OR_RETURN(JsonView set, settings.OptionalObject(field));
+    RETURN_IF_ERROR(set.AsObject(limits::kMaxConfigEntries).status());
+  }
+  RETURN_IF_ERROR(settings.OptionalObject("Healthcheck").status());
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<std::string>> BaseDiffIds(const nlohmann::json& base) {
-  auto rootfs = base.find("rootfs");
-  if (rootfs == base.end() || !rootfs->is_object()) return Malformed("no rootfs");
-  auto type = rootfs->find("type");
-  if (type == rootfs->end() || *type != "layers") return Malformed("rootfs.type is not \"layers\"");
-  auto diff_ids = rootfs->find("diff_ids");
-  if (diff_ids == rootfs->end() || diff_ids->is_null()) return std::vector<std::string>{};
-  ASSIGN_OR_RETURN(std::vector<std::string> ids, StringList(*diff_ids, "rootfs.diff_ids"));
-  for (const std::string& id : ids) {
-    absl::Status valid = ValidateDigest(id);
-    if (!valid.ok()) return Malformed(std::string(valid.message()));
-  }
-  return ids;
-}
-
-absl::StatusOr<std::string> PlatformField(const nlohmann::json* base, const char* field,
+absl::StatusOr<std::string> PlatformField(const JsonView* base, const char* field,
                                           const std::string& wanted, const char* fallback) {
   std::string inherited;
   if (base != nullptr) {
-    auto it = base->find(field);
-    if (it != base->end() && !it->is_null()) {
-      if (!it->is_string()) return Malformed(absl::StrCat(field, " is not a string"));
-      inherited = it->get<std::string>();
-    }
+    ASSIGN_OR_RETURN(inherited, base->OptionalString(field));
   }
   if (wanted.empty()) return inherited.empty() ? std::string(fallback) : inherited;
   if (!inherited.empty() && inherited != wanted) {
@@ -112,17 +112,16 @@ absl::StatusOr<std::string> NormalizePort(const std::string& port) {
   return absl::StrCat(value, "/", protocol);
 }
 
-nlohmann::json PlatformOf(const nlohmann::json& config) {
+absl::StatusOr<nlohmann::json> PlatformOf(const JsonView& config) {
+  RETURN_IF_ERROR(config.ExpectObject());
   nlohmann::json platform = nlohmann::json::object();
   for (const char* field : {"architecture", "os", "variant", "os.version"}) {
-    auto it = config.find(field);
-    if (it != config.end() && it->is_string() && !it->get<std::string>().empty()) {
-      platform[field] = *it;
-    }
+    ASSIGN_OR_RETURN(std::string value, config.OptionalString(field));
+    if (!value.empty()) platform[field] = value;
   }
-  if (auto it = config.find("os.features"); it != config.end() && it->is_array() && !it->empty()) {
-    platform["os.features"] = *it;
-  }
+  ASSIGN_OR_RETURN(std::vector<std::string> features,
+                   config.OptionalStringArray("os.features", limits::kMaxConfigEntries));
+  if (!features.empty()) platform["os.features"] = features;
   return platform;
 }
 
@@ -132,46 +131,32 @@ absl::StatusOr<nlohmann::json> BuildConfig(const nlohmann::json* base_config,
   nlohmann::json settings = nlohmann::json::object();
   std::vector<std::string> diff_ids;
   nlohmann::json history = nlohmann::json::array();
+  std::optional<JsonView> base;
+  if (base_config != nullptr) base.emplace(*base_config, "the base config");
 
-  if (base_config != nullptr) {
-    const nlohmann::json& base = *base_config;
-    if (!base.is_object()) return Malformed("not a JSON object");
-    ASSIGN_OR_RETURN(diff_ids, BaseDiffIds(base));
-    auto base_settings = base.find("config");
-    if (base_settings != base.end() && !base_settings->is_null()) {
-      if (!base_settings->is_object()) return Malformed("config is not an object");
-      for (const char* field : kInheritedSettings) {
-        auto it = base_settings->find(field);
-        if (it != base_settings->end() && !IsEmptyValue(*it)) settings[field] = *it;
-      }
+  if (base.has_value()) {
+    RETURN_IF_ERROR(base->ExpectObject());
+    ASSIGN_OR_RETURN(diff_ids, BaseDiffIds(*base));
+    ASSIGN_OR_RETURN(JsonView base_settings, base->OptionalObject("config"));
+    RETURN_IF_ERROR(CheckInheritedSettings(base_settings));
+    for (const char* field : kInheritedSettings) {
+      ASSIGN_OR_RETURN(JsonView value, base_settings.Get(field));
+      if (!IsEmptyValue(value.json())) settings[field] = value.json();
     }
-    for (const char* field : {"ExposedPorts", "Volumes", "Labels", "Healthcheck"}) {
-      RETURN_IF_ERROR(CheckObject(settings, field));
-    }
-    for (const char* field : {"User", "WorkingDir", "StopSignal"}) {
-      auto it = settings.find(field);
-      if (it != settings.end() && !it->is_string()) {
-        return Malformed(absl::StrCat(field, " is not a string"));
-      }
-    }
-    for (const char* field : {"Entrypoint", "Cmd"}) {
-      auto it = settings.find(field);
-      if (it != settings.end()) RETURN_IF_ERROR(StringList(*it, field).status());
-    }
-    auto base_history = base.find("history");
-    if (base_history != base.end() && !base_history->is_null()) {
-      if (!base_history->is_array()) return Malformed("history is not a list");
-      for (const auto& entry : *base_history) {
-        if (!entry.is_object()) return Malformed("a history entry is not an object");
-        history.push_back(entry);
-      }
+    ASSIGN_OR_RETURN(std::vector<JsonView> base_history,
+                     base->OptionalArray("history", limits::kMaxConfigEntries));
+    for (const JsonView& entry : base_history) {
+      RETURN_IF_ERROR(entry.ExpectObject());
+      history.push_back(entry.json());
     }
   }
 
   // Env: the base's entries, then ours merged over them with $VAR expansion.
   EnvList env;
-  if (auto it = settings.find("Env"); it != settings.end()) {
-    ASSIGN_OR_RETURN(std::vector<std::string> entries, StringList(*it, "Env"));
+  if (base.has_value()) {
+    ASSIGN_OR_RETURN(JsonView base_settings, base->OptionalObject("config"));
+    ASSIGN_OR_RETURN(std::vector<std::string> entries,
+                     base_settings.OptionalStringArray("Env", limits::kMaxConfigEntries));
     auto parsed = ParseEnvEntries(entries, "the base config");
     if (!parsed.ok()) return Malformed(std::string(parsed.status().message()));
     env = *std::move(parsed);
@@ -196,7 +181,9 @@ absl::StatusOr<nlohmann::json> BuildConfig(const nlohmann::json* base_config,
   if (options.workdir.has_value() && !options.workdir->empty()) {
     std::string dir = *options.workdir;
     if (dir[0] != '/') {
-      std::string base_dir = settings.value("WorkingDir", std::string("/"));
+      auto inherited = settings.find("WorkingDir");  // a string: CheckInheritedSettings
+      std::string base_dir =
+          inherited == settings.end() ? "/" : inherited->get_ref<const std::string&>();
       dir = JoinPath(base_dir.empty() ? "/" : base_dir, dir);
     }
     settings["WorkingDir"] = dir;
@@ -222,22 +209,23 @@ absl::StatusOr<nlohmann::json> BuildConfig(const nlohmann::json* base_config,
   if (!options.healthcheck.is_null()) settings["Healthcheck"] = options.healthcheck;
 
   nlohmann::json config = nlohmann::json::object();
-  ASSIGN_OR_RETURN(std::string os, PlatformField(base_config, "os", options.os, "linux"));
+  const JsonView* base_view = base.has_value() ? &*base : nullptr;
+  ASSIGN_OR_RETURN(std::string os, PlatformField(base_view, "os", options.os, "linux"));
   ASSIGN_OR_RETURN(std::string arch,
-                   PlatformField(base_config, "architecture", options.architecture, "amd64"));
+                   PlatformField(base_view, "architecture", options.architecture, "amd64"));
   config["os"] = os;
   config["architecture"] = arch;
   std::string variant = options.variant;
-  if (variant.empty() && base_config != nullptr && options.architecture.empty()) {
-    auto it = base_config->find("variant");
-    if (it != base_config->end() && it->is_string()) variant = it->get<std::string>();
+  if (variant.empty() && base.has_value() && options.architecture.empty()) {
+    ASSIGN_OR_RETURN(variant, base->OptionalString("variant"));
   }
   if (!variant.empty()) config["variant"] = variant;
-  if (base_config != nullptr && options.os.empty()) {
-    for (const char* field : {"os.version", "os.features"}) {
-      auto it = base_config->find(field);
-      if (it != base_config->end() && !IsEmptyValue(*it)) config[field] = *it;
-    }
+  if (base.has_value() && options.os.empty()) {
+    ASSIGN_OR_RETURN(std::string os_version, base->OptionalString("os.version"));
+    if (!os_version.empty()) config["os.version"] = os_version;
+    ASSIGN_OR_RETURN(std::vector<std::string> os_features,
+                     base->OptionalStringArray("os.features", limits::kMaxConfigEntries));
+    if (!os_features.empty()) config["os.features"] = os_features;
   }
   if (!options.created.empty()) config["created"] = options.created;
   if (!settings.empty()) config["config"] = settings;
@@ -257,36 +245,42 @@ absl::StatusOr<nlohmann::json> BuildManifest(
     const nlohmann::json* base_manifest, ImageFormat format, const Descriptor& config,
     const std::vector<NewLayer>& layers, const std::map<std::string, std::string>& annotations) {
   nlohmann::json out_layers = nlohmann::json::array();
+  // A digest names one blob: listed twice with two sizes, one of the descriptors is wrong
+  // (registries and runtimes would check the blob against either).
+  std::map<std::string, int64_t> sizes;
+  auto check_size = [&sizes](const Descriptor& d) -> absl::Status {
+    auto [it, inserted] = sizes.emplace(d.digest, d.size);
+    if (!inserted && it->second != d.size) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("layer ", d.digest, " is listed with sizes ", it->second, " and ", d.size));
+    }
+    return absl::OkStatus();
+  };
   if (base_manifest != nullptr) {
-    const nlohmann::json& base = *base_manifest;
-    auto bad = [](const std::string& what) {
-      return absl::InvalidArgumentError("malformed base manifest: " + what);
-    };
-    if (!base.is_object()) return bad("not a JSON object");
-    auto media_type = base.find("mediaType");
-    if (media_type != base.end() && media_type->is_string() &&
-        IsIndexMediaType(media_type->get<std::string>())) {
+    JsonView base(*base_manifest, "the base manifest");
+    RETURN_IF_ERROR(base.ExpectObject());
+    ASSIGN_OR_RETURN(std::string media_type, base.OptionalString("mediaType"));
+    if (IsIndexMediaType(media_type)) {
       return absl::InvalidArgumentError(
           "the base is an image index, not an image: pick one platform's manifest");
     }
-    if (media_type != base.end() &&
-        !(media_type->is_string() && IsManifestMediaType(media_type->get<std::string>()))) {
-      return bad(absl::StrCat("mediaType ", media_type->dump(), " is not an image manifest"));
+    if (base.Has("mediaType") && !IsManifestMediaType(media_type)) {
+      return base.Error(absl::StrCat("mediaType \"", media_type, "\" is not an image manifest"));
     }
-    if (base.value("schemaVersion", 0) != 2) return bad("schemaVersion is not 2");
-    auto base_layers = base.find("layers");
-    if (base_layers != base.end() && !base_layers->is_null()) {
-      if (!base_layers->is_array()) return bad("layers is not a list");
-      for (size_t i = 0; i < base_layers->size(); ++i) {
-        ASSIGN_OR_RETURN(Descriptor d, ParseDescriptor((*base_layers)[i],
-                                                       absl::StrCat("base manifest layer ", i)));
-        ASSIGN_OR_RETURN(d.media_type, LayerMediaTypeFor(d.media_type, format));
-        out_layers.push_back(d.ToJson());
-      }
+    ASSIGN_OR_RETURN(int64_t schema_version, base.RequiredInt("schemaVersion", 2, 2));
+    (void)schema_version;
+    ASSIGN_OR_RETURN(std::vector<JsonView> base_layers,
+                     base.OptionalArray("layers", limits::kMaxLayers));
+    for (const JsonView& layer : base_layers) {
+      ASSIGN_OR_RETURN(Descriptor d, ParseDescriptor(layer));
+      RETURN_IF_ERROR(check_size(d));
+      ASSIGN_OR_RETURN(d.media_type, LayerMediaTypeFor(d.media_type, format));
+      out_layers.push_back(d.ToJson());
     }
   }
   for (const NewLayer& layer : layers) {
     Descriptor d = layer.layer.descriptor;
+    RETURN_IF_ERROR(check_size(d));
     ASSIGN_OR_RETURN(d.media_type, LayerMediaTypeFor(d.media_type, format));
     out_layers.push_back(d.ToJson());
   }

@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "builder/common/json_access.h"
 #include "builder/oci/descriptor.h"
 #include "builder/oci/media_types.h"
 #include "nlohmann/json.hpp"
@@ -59,8 +60,9 @@ absl::StatusOr<nlohmann::json> BuildManifest(const nlohmann::json* base_manifest
                                              const std::vector<NewLayer>& layers,
                                              const std::map<std::string, std::string>& annotations);
 
-// The `platform` object of a config (os, architecture, variant, os.version when set).
-nlohmann::json PlatformOf(const nlohmann::json& config);
+// The `platform` object of a config (os, architecture, variant, os.version, os.features when
+// set); an error when those fields have the wrong types.
+absl::StatusOr<nlohmann::json> PlatformOf(const JsonView& config);
 
 // Formats Unix seconds as RFC 3339 in UTC ("1970-01-01T00:00:00Z").
 std::string FormatRfc3339(int64_t unix_seconds);

@@ -9,8 +9,11 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "builder/common/capped_read.h"
 #include "builder/common/files.h"
+#include "builder/common/json_access.h"
 #include "builder/common/json_file.h"
+#include "builder/common/limits.h"
 #include "builder/common/status_macros.h"
 #include "builder/digest/sha256.h"
 #include "builder/oci/media_types.h"
@@ -19,21 +22,20 @@ namespace stowage {
 namespace oci {
 namespace {
 
-absl::StatusOr<std::string> SpecPath(const nlohmann::json& spec, const char* key,
-                                     const std::string& where) {
-  auto it = spec.find(key);
-  if (it == spec.end() || !it->is_string() || it->get<std::string>().empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("bad spec: ", where, " needs \"", key, "\""));
-  }
-  return it->get<std::string>();
+absl::StatusOr<std::string> SpecPath(const JsonView& spec, const char* key) {
+  ASSIGN_OR_RETURN(std::string path, spec.RequiredString(key));
+  if (path.empty()) return spec.Error(absl::StrCat("\"", key, "\" is empty"));
+  return path;
 }
 
 // Reads a small blob (manifest, index) and checks it against its descriptor file.
 absl::StatusOr<std::pair<Descriptor, std::string>> ReadDescribed(const std::string& descriptor_path,
-                                                                 const std::string& blob_path) {
-  ASSIGN_OR_RETURN(nlohmann::json desc_json, ReadJsonFile(descriptor_path));
+                                                                 const std::string& blob_path,
+                                                                 int64_t max_bytes) {
+  ASSIGN_OR_RETURN(nlohmann::json desc_json,
+                   ReadJsonFile(descriptor_path, limits::kMaxDescriptorBytes));
   ASSIGN_OR_RETURN(Descriptor desc, ParseDescriptor(desc_json, descriptor_path));
-  ASSIGN_OR_RETURN(std::string bytes, ReadFile(blob_path));
+  ASSIGN_OR_RETURN(std::string bytes, ReadFileCapped(blob_path, max_bytes));
   std::string digest = Sha256Digest(bytes);
   if (digest != desc.digest || static_cast<int64_t>(bytes.size()) != desc.size) {
     return absl::InvalidArgumentError(absl::StrCat(blob_path, " has digest ", digest, " and size ",
@@ -73,11 +75,13 @@ Blob InMemory(const Descriptor& desc, std::string bytes) {
   return blob;
 }
 
-absl::StatusOr<ImageEntry> LoadImage(const nlohmann::json& spec, BlobCollector& blobs) {
-  ASSIGN_OR_RETURN(std::string descriptor_path, SpecPath(spec, "descriptor", "an image"));
-  ASSIGN_OR_RETURN(std::string manifest_path, SpecPath(spec, "manifest", "an image"));
-  ASSIGN_OR_RETURN(std::string config_path, SpecPath(spec, "config", "an image"));
-  ASSIGN_OR_RETURN(auto manifest, ReadDescribed(descriptor_path, manifest_path));
+absl::StatusOr<ImageEntry> LoadImage(const JsonView& spec, BlobCollector& blobs) {
+  RETURN_IF_ERROR(spec.ExpectObject());
+  ASSIGN_OR_RETURN(std::string descriptor_path, SpecPath(spec, "descriptor"));
+  ASSIGN_OR_RETURN(std::string manifest_path, SpecPath(spec, "manifest"));
+  ASSIGN_OR_RETURN(std::string config_path, SpecPath(spec, "config"));
+  ASSIGN_OR_RETURN(auto manifest,
+                   ReadDescribed(descriptor_path, manifest_path, limits::kMaxManifestBytes));
   ImageEntry entry;
   entry.descriptor = manifest.first;
   if (!IsManifestMediaType(entry.descriptor.media_type)) {
@@ -85,29 +89,29 @@ absl::StatusOr<ImageEntry> LoadImage(const nlohmann::json& spec, BlobCollector& 
         absl::StrCat(descriptor_path, " does not describe an image manifest"));
   }
   ASSIGN_OR_RETURN(nlohmann::json manifest_json, ParseJson(manifest.second, manifest_path));
-  if (!manifest_json.is_object() || !manifest_json.contains("config")) {
-    return absl::InvalidArgumentError(absl::StrCat("malformed manifest ", manifest_path));
-  }
-  ASSIGN_OR_RETURN(Descriptor config_desc, ParseDescriptor(manifest_json["config"], manifest_path));
-  ASSIGN_OR_RETURN(std::string config, ReadFile(config_path));
+  JsonView manifest_view(manifest_json, manifest_path);
+  ASSIGN_OR_RETURN(JsonView config_view, manifest_view.RequiredObject("config"));
+  ASSIGN_OR_RETURN(Descriptor config_desc, ParseDescriptor(config_view));
+  ASSIGN_OR_RETURN(std::string config, ReadFileCapped(config_path, limits::kMaxConfigBytes));
   if (Sha256Digest(config) != config_desc.digest) {
     return absl::InvalidArgumentError(absl::StrCat(config_path, " is not the config that ",
                                                    manifest_path, " names (", config_desc.digest,
                                                    ")"));
   }
   ASSIGN_OR_RETURN(nlohmann::json config_json, ParseJson(config, config_path));
+  JsonView config_root(config_json, config_path);
   entry.config_digest = config_desc.digest;
   entry.config_path = BlobPath(config_desc.digest);
-  if (auto ids = config_json.find("rootfs"); ids != config_json.end() && ids->is_object()) {
-    for (const auto& id : ids->value("diff_ids", nlohmann::json::array())) {
-      if (id.is_string()) entry.layer_diff_ids.push_back(id.get<std::string>());
-    }
-  }
+  ASSIGN_OR_RETURN(JsonView rootfs, config_root.OptionalObject("rootfs"));
+  ASSIGN_OR_RETURN(entry.layer_diff_ids,
+                   rootfs.OptionalStringArray("diff_ids", limits::kMaxLayers));
 
-  const nlohmann::json manifest_layers = manifest_json.value("layers", nlohmann::json::array());
-  auto layers_it = spec.find("layers");
-  size_t given = (layers_it == spec.end() || !layers_it->is_array()) ? 0 : layers_it->size();
-  if (!manifest_layers.is_array() || manifest_layers.size() != given) {
+  ASSIGN_OR_RETURN(std::vector<JsonView> manifest_layers,
+                   manifest_view.OptionalArray("layers", limits::kMaxLayers));
+  ASSIGN_OR_RETURN(std::vector<JsonView> given_layers,
+                   spec.OptionalArray("layers", limits::kMaxLayers));
+  size_t given = given_layers.size();
+  if (manifest_layers.size() != given) {
     return absl::InvalidArgumentError(absl::StrCat(manifest_path, " lists ", manifest_layers.size(),
                                                    " layers but the image provides ", given));
   }
@@ -118,16 +122,18 @@ absl::StatusOr<ImageEntry> LoadImage(const nlohmann::json& spec, BlobCollector& 
                      manifest_path, " lists ", given, " layers"));
   }
   for (size_t i = 0; i < given; ++i) {
-    const nlohmann::json& layer = (*layers_it)[i];
-    ASSIGN_OR_RETURN(std::string layer_desc_path, SpecPath(layer, "descriptor", "a layer"));
-    ASSIGN_OR_RETURN(std::string blob_path, SpecPath(layer, "blob", "a layer"));
+    const JsonView& layer = given_layers[i];
+    RETURN_IF_ERROR(layer.ExpectObject());
+    ASSIGN_OR_RETURN(std::string layer_desc_path, SpecPath(layer, "descriptor"));
+    ASSIGN_OR_RETURN(std::string blob_path, SpecPath(layer, "blob"));
+    ASSIGN_OR_RETURN(bool may_link, layer.OptionalBool("link", false));
     ASSIGN_OR_RETURN(LayerDescriptor ld, ReadLayerDescriptor(layer_desc_path));
-    ASSIGN_OR_RETURN(Descriptor listed, ParseDescriptor(manifest_layers[i],
-                                                        absl::StrCat(manifest_path, " layer ", i)));
+    ASSIGN_OR_RETURN(Descriptor listed, ParseDescriptor(manifest_layers[i]));
     if (listed.digest != ld.descriptor.digest || listed.size != ld.descriptor.size) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          manifest_path, " layer ", i, " is ", listed.digest, " but the layer given is ",
-          ld.descriptor.digest, " (", layer_desc_path, ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(manifest_path, " layer ", i, " is ", listed.digest, " (", listed.size,
+                       " bytes) but the layer given is ", ld.descriptor.digest, " (",
+                       ld.descriptor.size, " bytes, ", layer_desc_path, ")"));
     }
     if (ld.diff_id != entry.layer_diff_ids[i]) {
       return absl::InvalidArgumentError(absl::StrCat(config_path, " diff_id ", i, " is ",
@@ -138,7 +144,7 @@ absl::StatusOr<ImageEntry> LoadImage(const nlohmann::json& spec, BlobCollector& 
     blob.digest = ld.descriptor.digest;
     blob.size = ld.descriptor.size;
     blob.path = blob_path;
-    blob.may_link = layer.value("link", false);
+    blob.may_link = may_link;
     RETURN_IF_ERROR(blobs.Add(std::move(blob)));
     entry.layer_digests.push_back(ld.descriptor.digest);
   }
@@ -153,32 +159,34 @@ std::string BlobPath(const std::string& digest) {
   return absl::StrCat("blobs/sha256/", DigestHex(digest));
 }
 
-absl::StatusOr<ImageSet> LoadImageSet(const nlohmann::json& spec) {
-  if (!spec.is_object()) return absl::InvalidArgumentError("bad spec: not a JSON object");
+absl::StatusOr<ImageSet> LoadImageSet(const nlohmann::json& spec_json) {
+  JsonView spec(spec_json, "the image set spec");
+  RETURN_IF_ERROR(spec.ExpectObject());
   ImageSet set;
   BlobCollector blobs;
-  auto images = spec.find("images");
-  if (images == spec.end() || !images->is_array() || images->empty()) {
-    return absl::InvalidArgumentError("bad spec: no images");
-  }
-  for (const auto& image : *images) {
+  ASSIGN_OR_RETURN(std::vector<JsonView> images,
+                   spec.RequiredArray("images", limits::kMaxIndexEntries));
+  if (images.empty()) return spec.Error("no images");
+  for (const JsonView& image : images) {
     ASSIGN_OR_RETURN(ImageEntry entry, LoadImage(image, blobs));
     set.images.push_back(std::move(entry));
   }
-  auto index = spec.find("index");
-  if (index != spec.end() && !index->is_null()) {
-    ASSIGN_OR_RETURN(std::string descriptor_path, SpecPath(*index, "descriptor", "the index"));
-    ASSIGN_OR_RETURN(std::string index_path, SpecPath(*index, "index", "the index"));
-    ASSIGN_OR_RETURN(auto described, ReadDescribed(descriptor_path, index_path));
+  if (spec.Has("index")) {
+    ASSIGN_OR_RETURN(JsonView index, spec.RequiredObject("index"));
+    ASSIGN_OR_RETURN(std::string descriptor_path, SpecPath(index, "descriptor"));
+    ASSIGN_OR_RETURN(std::string index_path, SpecPath(index, "index"));
+    ASSIGN_OR_RETURN(auto described,
+                     ReadDescribed(descriptor_path, index_path, limits::kMaxIndexBytes));
     ASSIGN_OR_RETURN(nlohmann::json index_json, ParseJson(described.second, index_path));
-    auto manifests = index_json.find("manifests");
-    if (!index_json.is_object() || manifests == index_json.end() || !manifests->is_array() ||
-        manifests->size() != set.images.size()) {
+    JsonView index_view(index_json, index_path);
+    ASSIGN_OR_RETURN(std::vector<JsonView> manifests,
+                     index_view.RequiredArray("manifests", limits::kMaxIndexEntries));
+    if (manifests.size() != set.images.size()) {
       return absl::InvalidArgumentError(
           absl::StrCat(index_path, " does not list the ", set.images.size(), " images given"));
     }
     for (size_t i = 0; i < set.images.size(); ++i) {
-      ASSIGN_OR_RETURN(Descriptor listed, ParseDescriptor((*manifests)[i], index_path));
+      ASSIGN_OR_RETURN(Descriptor listed, ParseDescriptor(manifests[i]));
       if (listed.digest != set.images[i].descriptor.digest) {
         return absl::InvalidArgumentError(
             absl::StrCat(index_path, " entry ", i, " is ", listed.digest, ", not the image given"));

@@ -5,7 +5,9 @@
 #include "absl/strings/str_cat.h"
 #include "builder/cli/command.h"
 #include "builder/common/files.h"
+#include "builder/common/json_access.h"
 #include "builder/common/json_file.h"
+#include "builder/common/limits.h"
 #include "builder/common/status_macros.h"
 #include "builder/oci/config_files.h"
 #include "builder/oci/image_config.h"
@@ -35,14 +37,12 @@ absl::Status IndexMain(const std::vector<std::string>& args) {
     return absl::InvalidArgumentError("give one --config per --image, or none");
   }
   for (size_t i = 0; i < descriptors.size(); ++i) {
-    ASSIGN_OR_RETURN(nlohmann::json value, ReadJsonFile(descriptors[i]));
+    ASSIGN_OR_RETURN(nlohmann::json value,
+                     ReadJsonFile(descriptors[i], limits::kMaxDescriptorBytes));
     ASSIGN_OR_RETURN(Descriptor d, ParseDescriptor(value, descriptors[i]));
     if (d.platform.is_null() && !configs.empty()) {
-      ASSIGN_OR_RETURN(nlohmann::json config, ReadJsonFile(configs[i]));
-      if (!config.is_object()) {
-        return absl::InvalidArgumentError(absl::StrCat("malformed config ", configs[i]));
-      }
-      d.platform = PlatformOf(config);
+      ASSIGN_OR_RETURN(nlohmann::json config, ReadJsonFile(configs[i], limits::kMaxConfigBytes));
+      ASSIGN_OR_RETURN(d.platform, PlatformOf(JsonView(config, configs[i])));
     }
     images.push_back(std::move(d));
   }

@@ -1,40 +1,41 @@
 #include "builder/oci/reference.h"
 
-#include <regex>
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "re2/re2.h"
 
 namespace stowage {
 namespace oci {
 namespace {
 
-const std::regex& RefNamePattern() {
-  static const auto* re = new std::regex(
-      "[A-Za-z0-9]+(([-._:@+]|--)[A-Za-z0-9]+)*(/[A-Za-z0-9]+(([-._:@+]|--)[A-Za-z0-9]+)*)*");
+// RE2: linear in the input and without recursion (std::regex overflowed the stack on long
+// tags and names).
+const RE2& RefNamePattern() {
+  static const LazyRE2 re = {
+      "[A-Za-z0-9]+(([-._:@+]|--)[A-Za-z0-9]+)*(/[A-Za-z0-9]+(([-._:@+]|--)[A-Za-z0-9]+)*)*"};
   return *re;
 }
 
-const std::regex& PathComponentPattern() {
-  static const auto* re = new std::regex("[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*");
+const RE2& PathComponentPattern() {
+  static const LazyRE2 re = {"[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*"};
   return *re;
 }
 
-const std::regex& DomainPattern() {
-  static const auto* re = new std::regex(
+const RE2& DomainPattern() {
+  static const LazyRE2 re = {
       "([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
-      "(\\.([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(:[0-9]+)?");
+      "(\\.([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(:[0-9]+)?"};
   return *re;
 }
 
-const std::regex& TagPattern() {
-  static const auto* re = new std::regex("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+const RE2& TagPattern() {
+  static const LazyRE2 re = {"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}"};
   return *re;
 }
 
-bool Matches(absl::string_view s, const std::regex& re) {
-  return std::regex_match(s.begin(), s.end(), re);
+bool Matches(absl::string_view s, const RE2& re) {
+  return RE2::FullMatch(re2::StringPiece(s.data(), s.size()), re);
 }
 
 }  // namespace

@@ -6,7 +6,6 @@
 
 #include <atomic>
 #include <functional>
-#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -28,10 +27,13 @@ inline absl::Status ParallelFor(size_t n, int threads,
       if (!statuses[i].ok()) failed = true;
     }
   };
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < workers; ++t) pool.emplace_back(work);
-  if (workers > 0) work();
-  for (std::thread& t : pool) t.join();
+  ThreadGroup pool;
+  absl::Status started;
+  for (size_t t = 1; t < workers && started.ok(); ++t) started = pool.Start(work);
+  if (!started.ok()) failed = true;  // the workers already running stop at their next index
+  if (started.ok() && workers > 0) work();
+  pool.Join();
+  if (!started.ok()) return started;
   for (const absl::Status& s : statuses) {
     if (!s.ok()) return s;
   }

@@ -26,11 +26,14 @@ const std::vector<FlagDef> kCompressFlags = {
     ValueFlag("threads", "N", "worker threads (default: STOWAGE_THREADS, else every core)"),
 };
 
+// More threads than this only costs memory; the value must fit an int either way.
+constexpr long long kMaxThreadsFlag = 1024;
+
 absl::Status StaticMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, kStaticFlags));
   ASSIGN_OR_RETURN(std::string spec_path, flags.Require("spec"));
   ASSIGN_OR_RETURN(std::string out_dir, flags.Require("out"));
-  ASSIGN_OR_RETURN(long long threads, flags.GetInt("threads", 0));
+  ASSIGN_OR_RETURN(long long threads, flags.GetInt("threads", 0, 0, kMaxThreadsFlag));
   ASSIGN_OR_RETURN(nlohmann::json spec_json, ReadJsonFile(spec_path));
   ASSIGN_OR_RETURN(StaticSpec spec, ParseStaticSpec(spec_json));
   spec.options.threads = static_cast<int>(threads);
@@ -57,7 +60,7 @@ absl::Status StaticCompressMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, kCompressFlags));
   ASSIGN_OR_RETURN(std::string spec_path, flags.Require("spec"));
   ASSIGN_OR_RETURN(std::string out_dir, flags.Require("out"));
-  ASSIGN_OR_RETURN(long long threads, flags.GetInt("threads", 0));
+  ASSIGN_OR_RETURN(long long threads, flags.GetInt("threads", 0, 0, kMaxThreadsFlag));
   ASSIGN_OR_RETURN(nlohmann::json spec_json, ReadJsonFile(spec_path));
   ASSIGN_OR_RETURN(PrecompressSpec spec, ParsePrecompressSpec(spec_json));
   ASSIGN_OR_RETURN(auto tree,

@@ -1,10 +1,10 @@
 #include "builder/tar/layer_spec.h"
 
-#include <set>
-
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "builder/common/json_access.h"
 #include "builder/common/json_file.h"
+#include "builder/common/limits.h"
 #include "builder/common/status_macros.h"
 
 namespace stowage {
@@ -12,70 +12,43 @@ namespace {
 
 using nlohmann::json;
 
+// Names and owners go into tar headers: at most this long (pax allows more, nothing needs it).
+constexpr size_t kMaxOwnerName = 255;
+constexpr int64_t kMaxId = int64_t{1} << 53;
+
 absl::Status Malformed(const std::string& where, const std::string& what) {
   return absl::InvalidArgumentError(absl::StrCat("malformed layer spec: ", where, ": ", what));
 }
 
-absl::Status CheckKeys(const json& object, const std::set<std::string>& allowed,
-                       const std::string& where) {
-  if (!object.is_object()) return Malformed(where, "want a JSON object");
-  for (const auto& item : object.items()) {
-    if (allowed.count(item.key()) == 0)
-      return Malformed(where, "unknown key \"" + item.key() + "\"");
+absl::Status ParseAttrs(const JsonView& object, EntryAttrs* attrs) {
+  if (object.Has("mode")) {
+    ASSIGN_OR_RETURN(JsonView mode, object.Required("mode"));
+    ASSIGN_OR_RETURN(attrs->mode, ParseMode(mode));
+  }
+  if (object.Has("uid")) {
+    ASSIGN_OR_RETURN(attrs->uid, object.RequiredInt("uid", 0, kMaxId));
+  }
+  if (object.Has("gid")) {
+    ASSIGN_OR_RETURN(attrs->gid, object.RequiredInt("gid", 0, kMaxId));
+  }
+  if (object.Has("uname")) {
+    ASSIGN_OR_RETURN(attrs->uname, object.RequiredString("uname", kMaxOwnerName));
+  }
+  if (object.Has("gname")) {
+    ASSIGN_OR_RETURN(attrs->gname, object.RequiredString("gname", kMaxOwnerName));
+  }
+  if (object.Has("mtime")) {
+    ASSIGN_OR_RETURN(attrs->mtime, object.RequiredInt("mtime", 0, kMaxId));
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> GetString(const json& value, const std::string& where) {
-  if (!value.is_string()) return Malformed(where, "want a string");
-  return value.get<std::string>();
-}
-
-absl::StatusOr<int64_t> GetNonNegative(const json& value, const std::string& where,
-                                       int64_t max = (int64_t{1} << 53)) {
-  if (!value.is_number_integer()) return Malformed(where, "want an integer");
-  if (value.is_number_unsigned()) {
-    uint64_t v = value.get<uint64_t>();
-    if (v > static_cast<uint64_t>(max)) return Malformed(where, "too large");
-    return static_cast<int64_t>(v);
-  }
-  int64_t v = value.get<int64_t>();
-  if (v < 0) return Malformed(where, "must not be negative");
-  if (v > max) return Malformed(where, "too large");
-  return v;
-}
-
-absl::Status ParseAttrs(const json& object, const std::string& where, EntryAttrs* attrs) {
-  if (object.contains("mode")) {
-    ASSIGN_OR_RETURN(attrs->mode, ParseMode(object["mode"], where + ".mode"));
-  }
-  if (object.contains("uid")) {
-    ASSIGN_OR_RETURN(attrs->uid, GetNonNegative(object["uid"], where + ".uid"));
-  }
-  if (object.contains("gid")) {
-    ASSIGN_OR_RETURN(attrs->gid, GetNonNegative(object["gid"], where + ".gid"));
-  }
-  if (object.contains("uname")) {
-    ASSIGN_OR_RETURN(attrs->uname, GetString(object["uname"], where + ".uname"));
-  }
-  if (object.contains("gname")) {
-    ASSIGN_OR_RETURN(attrs->gname, GetString(object["gname"], where + ".gname"));
-  }
-  if (object.contains("mtime")) {
-    ASSIGN_OR_RETURN(attrs->mtime, GetNonNegative(object["mtime"], where + ".mtime"));
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<SpecEntry> ParseEntry(const json& object, const std::string& where) {
-  RETURN_IF_ERROR(CheckKeys(object,
-                            {"type", "source", "path", "target", "mode", "fileMode", "uid", "gid",
-                             "uname", "gname", "mtime"},
-                            where));
+absl::StatusOr<SpecEntry> ParseEntry(const JsonView& object) {
+  RETURN_IF_ERROR(object.OnlyKeys({"type", "source", "path", "target", "mode", "fileMode", "uid",
+                                   "gid", "uname", "gname", "mtime"}));
   SpecEntry entry;
-  entry.where = where;
-  if (!object.contains("type")) return Malformed(where, "missing \"type\"");
-  ASSIGN_OR_RETURN(std::string type, GetString(object["type"], where + ".type"));
+  entry.where = object.path();
+  ASSIGN_OR_RETURN(std::string type, object.RequiredString("type"));
   if (type == "file") {
     entry.type = SpecEntryType::kFile;
   } else if (type == "tree") {
@@ -87,64 +60,59 @@ absl::StatusOr<SpecEntry> ParseEntry(const json& object, const std::string& wher
   } else if (type == "dir") {
     entry.type = SpecEntryType::kDirectory;
   } else {
-    return Malformed(where + ".type",
-                     "\"" + type + "\" is not one of file, tree, source, symlink, dir");
+    return object.Error("type \"" + type + "\" is not one of file, tree, source, symlink, dir");
   }
   bool wants_source = entry.type == SpecEntryType::kFile || entry.type == SpecEntryType::kTree ||
                       entry.type == SpecEntryType::kSource;
   if (wants_source) {
-    if (!object.contains("source")) return Malformed(where, "missing \"source\"");
-    ASSIGN_OR_RETURN(entry.source, GetString(object["source"], where + ".source"));
-    if (entry.source.empty()) return Malformed(where + ".source", "empty");
-  } else if (object.contains("source")) {
-    return Malformed(where, "\"source\" is only for file, tree and source entries");
+    ASSIGN_OR_RETURN(entry.source, object.RequiredString("source"));
+    if (entry.source.empty()) return object.Error("\"source\" is empty");
+  } else if (object.Has("source")) {
+    return object.Error("\"source\" is only for file, tree and source entries");
   }
   if (entry.type == SpecEntryType::kSymlink) {
-    if (!object.contains("target")) return Malformed(where, "missing \"target\"");
-    ASSIGN_OR_RETURN(entry.target, GetString(object["target"], where + ".target"));
-    if (entry.target.empty()) return Malformed(where + ".target", "empty");
-    if (entry.target.find('\0') != std::string::npos)
-      return Malformed(where + ".target", "NUL byte");
-  } else if (object.contains("target")) {
-    return Malformed(where, "\"target\" is only for symlink entries");
+    ASSIGN_OR_RETURN(entry.target, object.RequiredString("target"));
+    if (entry.target.empty()) return object.Error("\"target\" is empty");
+  } else if (object.Has("target")) {
+    return object.Error("\"target\" is only for symlink entries");
   }
-  if (!object.contains("path")) return Malformed(where, "missing \"path\"");
-  ASSIGN_OR_RETURN(entry.path, GetString(object["path"], where + ".path"));
-  RETURN_IF_ERROR(ParseAttrs(object, where, &entry.attrs));
+  ASSIGN_OR_RETURN(entry.path, object.RequiredString("path"));
+  RETURN_IF_ERROR(ParseAttrs(object, &entry.attrs));
   bool walks = entry.type == SpecEntryType::kTree || entry.type == SpecEntryType::kSource;
   if (walks && entry.attrs.mode.has_value()) {
     // A tree holds files and directories that want different modes: use "modes" per path.
-    return Malformed(
-        where, "\"mode\" is not allowed on tree/source entries; use \"fileMode\" or \"modes\"");
+    return object.Error(
+        "\"mode\" is not allowed on tree/source entries; use \"fileMode\" or \"modes\"");
   }
-  if (object.contains("fileMode")) {
-    if (!walks) return Malformed(where, "\"fileMode\" is only for tree and source entries");
-    ASSIGN_OR_RETURN(entry.file_mode, ParseMode(object["fileMode"], where + ".fileMode"));
+  if (object.Has("fileMode")) {
+    if (!walks) return object.Error("\"fileMode\" is only for tree and source entries");
+    ASSIGN_OR_RETURN(JsonView file_mode, object.Required("fileMode"));
+    ASSIGN_OR_RETURN(entry.file_mode, ParseMode(file_mode));
   }
   return entry;
 }
 
 }  // namespace
 
-absl::StatusOr<uint32_t> ParseMode(const json& value, const std::string& where) {
+absl::StatusOr<uint32_t> ParseMode(const JsonView& value) {
   uint64_t mode = 0;
   if (value.is_string()) {
-    std::string text = value.get<std::string>();
-    if (text.empty() || text.size() > 6)
-      return Malformed(where, "want an octal mode like \"0755\"");
+    ASSIGN_OR_RETURN(std::string text, value.AsString());
+    if (text.empty() || text.size() > 6) return value.Error("want an octal mode like \"0755\"");
     for (char c : text) {
-      if (c < '0' || c > '7') return Malformed(where, "\"" + text + "\" is not an octal mode");
+      if (c < '0' || c > '7') return value.Error("\"" + text + "\" is not an octal mode");
       mode = mode * 8 + (c - '0');
     }
-  } else if (value.is_number_unsigned()) {
-    mode = value.get<uint64_t>();
-  } else if (value.is_number_integer() && value.get<int64_t>() >= 0) {
-    mode = static_cast<uint64_t>(value.get<int64_t>());
   } else {
-    return Malformed(where, "want an octal string like \"0755\"");
+    ASSIGN_OR_RETURN(int64_t number, value.AsInt(0, 07777));
+    mode = static_cast<uint64_t>(number);
   }
-  if (mode > 07777) return Malformed(where, "mode is larger than 07777");
+  if (mode > 07777) return value.Error("mode is larger than 07777");
   return static_cast<uint32_t>(mode);
+}
+
+absl::StatusOr<uint32_t> ParseMode(const nlohmann::json& value, const std::string& where) {
+  return ParseMode(JsonView(value, where));
 }
 
 absl::StatusOr<int64_t> ParseSourceDateEpoch(const std::string& text) {
@@ -158,57 +126,54 @@ absl::StatusOr<int64_t> ParseSourceDateEpoch(const std::string& text) {
   return value;
 }
 
-absl::StatusOr<LayerSpec> ParseLayerSpec(const json& json_spec, const char* source_date_epoch) {
-  RETURN_IF_ERROR(CheckKeys(json_spec,
-                            {"entries", "uid", "gid", "uname", "gname", "mtime", "modes",
-                             "compression", "level", "threads"},
-                            "spec"));
+absl::StatusOr<LayerSpec> ParseLayerSpec(const json& json_spec, const char* source_date_epoch,
+                                         const std::string& where) {
+  JsonView root(json_spec, where);
+  RETURN_IF_ERROR(root.OnlyKeys({"entries", "uid", "gid", "uname", "gname", "mtime", "modes",
+                                 "compression", "level", "threads"}));
   LayerSpec spec;
   if (source_date_epoch != nullptr) {
     ASSIGN_OR_RETURN(spec.mtime, ParseSourceDateEpoch(source_date_epoch));
   }
   EntryAttrs defaults;
-  RETURN_IF_ERROR(ParseAttrs(json_spec, "spec", &defaults));
+  RETURN_IF_ERROR(ParseAttrs(root, &defaults));
   spec.uid = defaults.uid.value_or(0);
   spec.gid = defaults.gid.value_or(0);
   spec.uname = defaults.uname.value_or("");
   spec.gname = defaults.gname.value_or("");
   if (defaults.mtime.has_value()) spec.mtime = *defaults.mtime;
 
-  if (json_spec.contains("entries")) {
-    const json& entries = json_spec["entries"];
-    if (!entries.is_array()) return Malformed("spec.entries", "want an array");
-    for (size_t i = 0; i < entries.size(); ++i) {
-      ASSIGN_OR_RETURN(SpecEntry entry, ParseEntry(entries[i], absl::StrCat("entries[", i, "]")));
-      spec.entries.push_back(std::move(entry));
-    }
+  ASSIGN_OR_RETURN(std::vector<JsonView> entries, root.OptionalArray("entries"));
+  for (const JsonView& entry : entries) {
+    ASSIGN_OR_RETURN(SpecEntry parsed, ParseEntry(entry));
+    spec.entries.push_back(std::move(parsed));
   }
-  if (json_spec.contains("modes")) {
-    const json& modes = json_spec["modes"];
-    if (!modes.is_object()) return Malformed("spec.modes", "want an object of path -> mode");
-    for (const auto& item : modes.items()) {
-      ASSIGN_OR_RETURN(uint32_t mode, ParseMode(item.value(), "modes[\"" + item.key() + "\"]"));
-      spec.modes[item.key()] = mode;
-    }
+  ASSIGN_OR_RETURN(JsonView modes, root.OptionalObject("modes"));
+  ASSIGN_OR_RETURN(JsonView::Members mode_members, modes.AsObject());
+  for (const auto& [path, value] : mode_members) {
+    if (path.find('\0') != std::string::npos) return value.Error("the path contains a NUL byte");
+    ASSIGN_OR_RETURN(uint32_t mode, ParseMode(value));
+    spec.modes[path] = mode;
   }
-  if (json_spec.contains("compression")) {
-    ASSIGN_OR_RETURN(spec.compression, GetString(json_spec["compression"], "spec.compression"));
+  if (root.Has("compression")) {
+    ASSIGN_OR_RETURN(spec.compression, root.RequiredString("compression"));
   }
-  if (json_spec.contains("level")) {
-    const json& level = json_spec["level"];
-    if (!level.is_number_integer()) return Malformed("spec.level", "want an integer");
-    spec.level = level.get<int>();
+  if (root.Has("level")) {
+    // Range-checked here (an int cast would wrap 2^32 + 3 to 3); which levels a compression
+    // takes is checked with the compression.
+    ASSIGN_OR_RETURN(int64_t level, root.RequiredInt("level", 0, kMaxCompressionLevel));
+    spec.level = static_cast<int>(level);
   }
-  if (json_spec.contains("threads")) {
-    ASSIGN_OR_RETURN(int64_t threads, GetNonNegative(json_spec["threads"], "spec.threads", 1024));
+  if (root.Has("threads")) {
+    ASSIGN_OR_RETURN(int64_t threads, root.RequiredInt("threads", 0, 1024));
     spec.threads = static_cast<int>(threads);
   }
   return spec;
 }
 
 absl::StatusOr<LayerSpec> ReadLayerSpec(const std::string& path, const char* source_date_epoch) {
-  ASSIGN_OR_RETURN(json value, ReadJsonFile(path));
-  return ParseLayerSpec(value, source_date_epoch);
+  ASSIGN_OR_RETURN(json value, ReadJsonFile(path, limits::kMaxSpecBytes));
+  return ParseLayerSpec(value, source_date_epoch, "layer spec " + path);
 }
 
 }  // namespace stowage

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "builder/common/json_access.h"
 #include "nlohmann/json.hpp"
 
 namespace stowage {
@@ -62,13 +63,19 @@ struct LayerSpec {
 // Parses a spec. `source_date_epoch` is the SOURCE_DATE_EPOCH environment value (nullptr when
 // unset); it sets the default mtime unless the spec has one. Unknown keys are errors, so a typo
 // never silently changes a layer.
-absl::StatusOr<LayerSpec> ParseLayerSpec(const nlohmann::json& json, const char* source_date_epoch);
+// `where` names the spec in errors. Strings holding NUL are refused (a NUL would cut a path).
+absl::StatusOr<LayerSpec> ParseLayerSpec(const nlohmann::json& json, const char* source_date_epoch,
+                                         const std::string& where = "the layer spec");
 
 // Reads and parses a spec file.
 absl::StatusOr<LayerSpec> ReadLayerSpec(const std::string& path, const char* source_date_epoch);
 
 // Parses a mode: an octal string ("0755", "1777") or a JSON integer; at most 07777.
+absl::StatusOr<uint32_t> ParseMode(const JsonView& value);
 absl::StatusOr<uint32_t> ParseMode(const nlohmann::json& value, const std::string& where);
+
+// The largest compression level a spec may name (zstd's); each compression checks its own.
+inline constexpr int kMaxCompressionLevel = 22;
 
 // Parses SOURCE_DATE_EPOCH: decimal digits only.
 absl::StatusOr<int64_t> ParseSourceDateEpoch(const std::string& text);

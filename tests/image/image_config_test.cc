@@ -1,5 +1,6 @@
 #include "builder/oci/image_config.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -261,7 +262,7 @@ TEST(ImageConfig, MalformedBaseConfigIsRejected) {
     json base = json::parse(bad);
     auto config = BuildConfig(&base, o, {});
     ASSERT_FALSE(config.ok()) << bad;
-    EXPECT_TRUE(absl::StrContains(config.status().message(), "malformed base config")) << bad;
+    EXPECT_TRUE(absl::StrContains(config.status().message(), "base config")) << bad;
   }
 }
 
@@ -394,13 +395,21 @@ TEST(Manifest, DescriptorCarriesPlatform) {
 }
 
 TEST(Manifest, PlatformOfConfig) {
-  EXPECT_EQ(PlatformOf(json::parse(R"({"os":"linux","architecture":"arm","variant":"v7",)"
-                                   R"("os.version":"","rootfs":{}})")),
+  json arm = json::parse(R"({"os":"linux","architecture":"arm","variant":"v7",)"
+                         R"("os.version":"","rootfs":{}})");
+  EXPECT_EQ(PlatformOf(JsonView(arm, "config")).value(),
             json::parse(R"({"architecture":"arm","os":"linux","variant":"v7"})"));
-  EXPECT_EQ(PlatformOf(json::parse(R"({"os":"windows","architecture":"amd64",)"
-                                   R"("os.version":"10.0.17763","os.features":["win32k"]})")),
+  json windows = json::parse(R"({"os":"windows","architecture":"amd64",)"
+                             R"("os.version":"10.0.17763","os.features":["win32k"]})");
+  EXPECT_EQ(PlatformOf(JsonView(windows, "config")).value(),
             json::parse(R"({"architecture":"amd64","os":"windows","os.version":"10.0.17763",)"
                         R"("os.features":["win32k"]})"));
+  // Wrong types are errors naming the field, not exceptions.
+  json bad = json::parse(R"({"os":"linux","architecture":["amd64"]})");
+  auto platform = PlatformOf(JsonView(bad, "config"));
+  ASSERT_FALSE(platform.ok());
+  EXPECT_EQ(platform.status().message(),
+            "architecture: expected a string, got an array (in config)");
 }
 
 TEST(ImageSpec, CreatedFromSourceDateEpochOrStamp) {
@@ -515,6 +524,64 @@ TEST(ImageSpec, HealthcheckDurationsAreNanoseconds) {
   EXPECT_FALSE(BuildHealthcheck(json::parse(R"({"test":["NONE"],"interval":"soon"})")).ok());
   EXPECT_FALSE(BuildHealthcheck(json::parse(R"({"test":["NONE"],"retry":"3"})")).ok());
   EXPECT_TRUE(BuildHealthcheck(json::parse(R"({"test":["NONE"]})")).ok());
+}
+
+// A base image from a registry that lies about types: errors naming the field, never an
+// exception (before: nlohmann's type_error escaped from value("schemaVersion", 0) and aborted).
+TEST(Manifest, HostileBasesAreErrorsNamingTheField) {
+  auto with_manifest_edit = [](const std::function<void(json&)>& edit) {
+    ImageInputs in = WithBase(BaseConfig());
+    json m = json::parse(*in.base_manifest);
+    edit(m);
+    in.base_manifest = m.dump();
+    return AssembleImage(in);
+  };
+  auto image = with_manifest_edit([](json& m) { m["schemaVersion"] = "2"; });
+  ASSERT_FALSE(image.ok());
+  EXPECT_EQ(image.status().message(),
+            "schemaVersion: expected an integer, got a string (in the base manifest)");
+  image = with_manifest_edit([](json& m) { m["layers"][1]["mediaType"] = 5; });
+  ASSERT_FALSE(image.ok());
+  EXPECT_TRUE(absl::StrContains(image.status().message(), "layers[1].mediaType: expected a string"))
+      << image.status();
+  image = with_manifest_edit([](json& m) { m["mediaType"] = 7; });
+  EXPECT_FALSE(image.ok());
+  image = with_manifest_edit([](json& m) { m["layers"][0]["annotations"] = {{"k", 1}}; });
+  EXPECT_FALSE(image.ok());
+
+  json base = BaseConfig();
+  base["rootfs"]["diff_ids"] = {{"0", "sha256:" + Hex('1')}};
+  image = AssembleImage(WithBase(base));
+  ASSERT_FALSE(image.ok());
+  EXPECT_EQ(image.status().message(),
+            "rootfs.diff_ids: expected an array, got an object (in the base config)");
+  base = BaseConfig();
+  base["config"]["Labels"] = {{"maintainer", 5}};
+  EXPECT_FALSE(AssembleImage(WithBase(base)).ok());
+  base = BaseConfig();
+  base["architecture"] = {"amd64"};
+  EXPECT_FALSE(AssembleImage(WithBase(base)).ok());
+}
+
+TEST(Manifest, OneDigestWithTwoSizesIsRefused) {
+  // Copying both descriptors would give a manifest where one of them has the wrong size.
+  ImageInputs in = WithBase(BaseConfig());
+  json m = json::parse(*in.base_manifest);
+  m["layers"][1]["digest"] = m["layers"][0]["digest"];
+  in.base_manifest = m.dump();
+  auto image = AssembleImage(in);
+  ASSERT_FALSE(image.ok());
+  EXPECT_EQ(image.status().message(),
+            "layer sha256:" + Hex('a') + " is listed with sizes 10 and 20");
+  // The same digest with the same size is one blob used twice: fine.
+  m["layers"][1]["size"] = 10;
+  in.base_manifest = m.dump();
+  EXPECT_TRUE(AssembleImage(in).ok());
+  // A new layer claiming a base layer's digest with another size is refused too.
+  in = WithBase(BaseConfig());
+  NewLayer clash = Layer('a', 'c');
+  in.layers = {clash};
+  EXPECT_FALSE(AssembleImage(in).ok());
 }
 
 }  // namespace

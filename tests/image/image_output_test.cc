@@ -322,6 +322,18 @@ TEST(Reference, RepoTags) {
   EXPECT_FALSE(ParseRepoTag("app:" + std::string(129, 'x')).ok());
 }
 
+TEST(Reference, LongInputIsAnErrorNotACrash) {
+  // std::regex recursed once per character here and overflowed the stack on long names.
+  std::string component;
+  for (int i = 0; i < 200000; ++i) component += "a-";
+  component += "a";
+  EXPECT_FALSE(ParseRepoTag(component).ok());
+  EXPECT_FALSE(ParseRepoTag("app:" + component).ok());
+  EXPECT_TRUE(ValidateRefName(component + "/" + component).ok());  // long, but valid
+  EXPECT_FALSE(ValidateRefName(component + "/" + component + "/").ok());
+  EXPECT_FALSE(ParseRepoTag(component + ".example/app").ok());
+}
+
 }  // namespace
 }  // namespace oci
 }  // namespace stowage

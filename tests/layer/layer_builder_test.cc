@@ -11,6 +11,7 @@
 #include "builder/cli/command.h"
 #include "builder/common/files.h"
 #include "builder/common/json_file.h"
+#include "builder/common/threads.h"
 #include "builder/digest/sha256.h"
 #include "gtest/gtest.h"
 #include "tests/layer/tar_reader.h"
@@ -410,7 +411,33 @@ TEST_F(BadInputTest, MalformedSpec) {
   dir_.MakeDir("out");
   ASSERT_TRUE(WriteFileAtomically(dir_ / "spec.json", "{\"entries\": [").ok());
   ExpectCliFailure("malformed JSON");
-  ExpectFailure({{"entries", {{{"type", "file"}, {"path", "x"}}}}}, "missing \"source\"");
+  ExpectFailure({{"entries", {{{"type", "file"}, {"path", "x"}}}}},
+                "entries[0].source: required, but missing");
+}
+
+TEST_F(BadInputTest, ThreadStartFailureLeavesNoOutput) {
+  // Before: std::system_error escaped from std::thread, the tool aborted and the blob's temp
+  // file stayed. Fail the first compression worker, a later one, then the writer thread.
+  dir_.WriteFile("f", std::string(3 << 20, 'x'));
+  for (int allowed : {0, 2, 4}) {
+    FailThreadStartsAfterForTesting(allowed);
+    ExpectFailure(
+        {{"threads", 4}, {"entries", {{{"type", "file"}, {"source", dir_ / "f"}, {"path", "x"}}}}},
+        "cannot start");
+  }
+  FailThreadStartsAfterForTesting(-1);
+}
+
+TEST_F(BadInputTest, CompressionLevelOutOfRange) {
+  dir_.WriteFile("f", "x");
+  json entries = {{{"type", "file"}, {"source", dir_ / "f"}, {"path", "x"}}};
+  ExpectFailure({{"compression", "gzip"}, {"level", 13}, {"entries", entries}},
+                "gzip level 13 is out of range 0-12");
+  ExpectFailure({{"compression", "zstd"}, {"level", 0}, {"entries", entries}},
+                "zstd level 0 is out of range 1-22");
+  // 2^32 + 3 was read through get<int>() as level 3, a valid level: a silently other layer.
+  ExpectFailure({{"compression", "gzip"}, {"level", 4294967299}, {"entries", entries}},
+                "level: expected an integer from 0 to 22, got 4294967299");
 }
 
 TEST_F(BadInputTest, BadFlags) {

@@ -85,6 +85,31 @@ TEST(LayerSpecTest, RejectsMalformedSpecs) {
   }
 }
 
+TEST(LayerSpecTest, NulBytesAreRefusedNotCut) {
+  // A NUL in a JSON string used to end the C string it became: "app\u0000../x" wrote "app".
+  for (const char* text : {
+           R"({"entries":[{"type":"file","source":"s","path":"app\u0000../../x"}]})",
+           R"({"entries":[{"type":"file","source":"s\u0000t","path":"p"}]})",
+           R"({"entries":[{"type":"symlink","path":"l","target":"/a\u0000b"}]})",
+           R"({"uname":"root\u0000x"})",
+           R"({"modes":{"a\u0000b":"0755"}})",
+       }) {
+    auto spec = Parse(text);
+    ASSERT_FALSE(spec.ok()) << text;
+    EXPECT_NE(spec.status().message().find("NUL"), std::string::npos) << spec.status();
+  }
+}
+
+TEST(LayerSpecTest, NumbersAreRangeCheckedNotWrapped) {
+  auto spec = Parse(R"({"level":4294967299})");
+  ASSERT_FALSE(spec.ok());
+  EXPECT_EQ(spec.status().message(),
+            "level: expected an integer from 0 to 22, got 4294967299 (in the layer spec)");
+  EXPECT_FALSE(Parse(R"({"threads":4294967297})").ok());
+  EXPECT_FALSE(Parse(R"({"uid":18446744073709551615})").ok());
+  EXPECT_FALSE(Parse(R"({"entries":[{"type":"dir","path":"p","mode":4294967789}]})").ok());
+}
+
 TEST(LayerSpecTest, ReadsFilesAndReportsBadJson) {
   EXPECT_FALSE(ReadLayerSpec("/nonexistent/spec.json", nullptr).ok());
 }

@@ -55,7 +55,15 @@ TEST(StaticSpec, Rejects) {
   EXPECT_THAT(std::string(Parse(R"({"sources": [], "static_url": "/static"})").status().message()),
               HasSubstr("static_url"));
   EXPECT_THAT(std::string(Parse(R"({"sources": [], "gzipp": true})").status().message()),
-              HasSubstr("unknown key 'gzipp'"));
+              HasSubstr("gzipp: unknown key (in the static spec)"));
+  // Wrong types name the field instead of aborting.
+  EXPECT_THAT(std::string(Parse(R"({"sources": {}})").status().message()),
+              HasSubstr("sources: expected an array, got an object"));
+  EXPECT_THAT(std::string(Parse(R"({"sources": [{"files": "a"}]})").status().message()),
+              HasSubstr("sources[0].files: expected an array, got a string"));
+  EXPECT_THAT(
+      std::string(Parse(R"({"sources": [{"files": [["a", "b\u0000c"]]}]})").status().message()),
+      HasSubstr("NUL"));
   EXPECT_FALSE(Parse(R"({"sources": [], "strict": "yes"})").ok());
   EXPECT_FALSE(Parse(R"({"sources": [{"files": [["only-one"]]}]})").ok());
   EXPECT_FALSE(Parse(R"({})").ok());
