@@ -19,6 +19,10 @@ std::vector<FlagDef> WithClientFlags(std::vector<FlagDef> own) {
 absl::StatusOr<int64_t> PositiveInt(const Flags& flags, const std::string& name, int64_t fallback) {
   ASSIGN_OR_RETURN(long long v, flags.GetInt(name, fallback));
   if (v <= 0) return absl::InvalidArgumentError(absl::StrCat("--", name, " must be positive"));
+  // Every caller narrows or multiplies the value; nothing sane is larger.
+  if (v > (int64_t{1} << 40)) {
+    return absl::InvalidArgumentError(absl::StrCat("--", name, " is too large"));
+  }
   return static_cast<int64_t>(v);
 }
 
@@ -29,8 +33,7 @@ absl::StatusOr<ClientOptions> ClientOptionsFromFlags(const Flags& flags,
   o.ca_cert = flags.Get("ca-cert");
   o.verbose = flags.Has("verbose");
   o.scheme = scheme;
-  ASSIGN_OR_RETURN(long long retries, flags.GetInt("retries", 5));
-  if (retries < 0) return absl::InvalidArgumentError("--retries must be >= 0");
+  ASSIGN_OR_RETURN(long long retries, flags.GetInt("retries", 5, 0, 1000));
   o.retry.max_retries = static_cast<int>(retries);
   ASSIGN_OR_RETURN(int64_t max_time, PositiveInt(flags, "retry-max-time", 120));
   o.retry.max_total = absl::Seconds(max_time);

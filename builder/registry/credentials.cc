@@ -17,8 +17,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "builder/common/capped_read.h"
 #include "builder/common/files.h"
+#include "builder/common/json_access.h"
 #include "builder/common/json_file.h"
+#include "builder/common/limits.h"
 #include "builder/common/status_macros.h"
 #include "builder/net/server_text.h"
 
@@ -43,40 +46,20 @@ constexpr absl::Duration kHelperTimeout = absl::Seconds(60);
 
 absl::StatusOr<DockerConfig> DockerConfig::Parse(const std::string& text,
                                                  const std::string& where) {
-  // Not ParseJson: the parser's message quotes the text it stopped at, which here may be a
-  // password or token. Only the byte offset is reported.
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(where, ": not valid JSON (byte ", e.byte, "; contents not shown)"));
-  }
-  if (!j.is_object()) return absl::InvalidArgumentError(where + ": not a JSON object");
+  // ParseJson's errors give a line and column, never the text: here it may be a password.
+  ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(text, where, limits::kMaxDockerConfigBytes));
+  JsonView root(j, where);
+  RETURN_IF_ERROR(root.ExpectObject());
   DockerConfig config;
   config.path = where;
-  if (j.contains("auths")) {
-    if (!j["auths"].is_object())
-      return absl::InvalidArgumentError(where + ": auths is not an object");
-    config.auths = j["auths"];
-  }
-  if (j.contains("credsStore")) {
-    if (!j["credsStore"].is_string()) {
-      return absl::InvalidArgumentError(where + ": credsStore is not a string");
-    }
-    config.creds_store = j["credsStore"].get<std::string>();
-  }
-  if (j.contains("credHelpers")) {
-    if (!j["credHelpers"].is_object()) {
-      return absl::InvalidArgumentError(where + ": credHelpers is not an object");
-    }
-    for (const auto& [host, helper] : j["credHelpers"].items()) {
-      if (!helper.is_string()) {
-        return absl::InvalidArgumentError(where + ": credHelpers." + host + " is not a string");
-      }
-      config.cred_helpers[NormalizeServer(host)] = helper.get<std::string>();
-    }
-  }
+  ASSIGN_OR_RETURN(JsonView auths, root.OptionalObject("auths"));
+  ASSIGN_OR_RETURN(JsonView::Members entries, auths.AsObject());
+  for (const auto& [key, entry] : entries) RETURN_IF_ERROR(entry.ExpectObject());
+  config.auths = auths.json();
+  ASSIGN_OR_RETURN(config.creds_store, root.OptionalString("credsStore"));
+  using HelperMap = std::map<std::string, std::string>;
+  ASSIGN_OR_RETURN(HelperMap helpers, root.OptionalStringMap("credHelpers"));
+  for (const auto& [host, helper] : helpers) config.cred_helpers[NormalizeServer(host)] = helper;
   return config;
 }
 
@@ -95,7 +78,7 @@ absl::StatusOr<DockerConfig> DockerConfig::Load() {
     return DockerConfig{};
   }
   std::string path = dir + "/config.json";
-  absl::StatusOr<std::string> text = ReadFile(path);
+  absl::StatusOr<std::string> text = ReadFileCapped(path, limits::kMaxDockerConfigBytes);
   if (absl::IsNotFound(text.status())) return DockerConfig{};
   if (!text.ok()) return text.status();
   return Parse(*text, path);
@@ -109,19 +92,17 @@ std::optional<std::string> FindAuthsKey(const nlohmann::json& auths, absl::strin
   return std::nullopt;
 }
 
-absl::StatusOr<Credentials> ParseAuthEntry(const nlohmann::json& entry, const std::string& key) {
+absl::StatusOr<Credentials> ParseAuthEntry(const nlohmann::json& entry_json,
+                                           const std::string& key) {
   std::string where = absl::StrCat("docker config auths[\"", key, "\"]");
-  if (!entry.is_object()) return absl::InvalidArgumentError(where + " is not an object");
+  JsonView entry(entry_json, where);
+  RETURN_IF_ERROR(entry.ExpectObject());
   Credentials c;
   c.origin = "docker config auths";
-  auto str = [&](const char* field) {
-    return entry.contains(field) && entry[field].is_string() ? entry[field].get<std::string>()
-                                                             : std::string();
-  };
-  c.username = str("username");
-  c.password = str("password");
-  c.identity_token = str("identitytoken");
-  std::string auth = str("auth");
+  ASSIGN_OR_RETURN(c.username, entry.OptionalString("username"));
+  ASSIGN_OR_RETURN(c.password, entry.OptionalString("password"));
+  ASSIGN_OR_RETURN(c.identity_token, entry.OptionalString("identitytoken"));
+  ASSIGN_OR_RETURN(std::string auth, entry.OptionalString("auth"));
   if (!auth.empty()) {
     std::string decoded;
     if (!absl::Base64Unescape(auth, &decoded)) {
@@ -135,6 +116,9 @@ absl::StatusOr<Credentials> ParseAuthEntry(const nlohmann::json& entry, const st
     c.password = decoded.substr(colon + 1);
     // docker trims NUL bytes some tools leave at the end of the password.
     while (!c.password.empty() && c.password.back() == '\0') c.password.pop_back();
+    if (c.username.find('\0') != std::string::npos || c.password.find('\0') != std::string::npos) {
+      return absl::InvalidArgumentError(where + ": \"auth\" decodes to a NUL byte");
+    }
   }
   return c;
 }
@@ -142,14 +126,13 @@ absl::StatusOr<Credentials> ParseAuthEntry(const nlohmann::json& entry, const st
 absl::StatusOr<Credentials> ParseHelperOutput(const std::string& output,
                                               const std::string& helper) {
   std::string where = "output of docker-credential-" + helper;
-  ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(output, where));
-  if (!j.is_object()) return absl::InvalidArgumentError(where + " is not a JSON object");
+  ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(output, where, limits::kMaxCredentialHelperOutput));
+  JsonView root(j, where);
+  RETURN_IF_ERROR(root.ExpectObject());
   Credentials c;
   c.origin = "docker-credential-" + helper;
-  std::string user =
-      j.contains("Username") && j["Username"].is_string() ? j["Username"].get<std::string>() : "";
-  std::string secret =
-      j.contains("Secret") && j["Secret"].is_string() ? j["Secret"].get<std::string>() : "";
+  ASSIGN_OR_RETURN(std::string user, root.OptionalString("Username"));
+  ASSIGN_OR_RETURN(std::string secret, root.OptionalString("Secret"));
   if (user == "<token>") {
     c.identity_token = secret;
   } else {
@@ -191,6 +174,7 @@ absl::StatusOr<std::string> RunCredentialHelper(const std::string& helper,
   char buf[4096];
   absl::Time deadline = absl::Now() + kHelperTimeout;
   bool timed_out = false;
+  bool too_long = false;
   while (true) {
     int ms = static_cast<int>(absl::ToInt64Milliseconds(deadline - absl::Now()));
     if (ms <= 0) {
@@ -208,14 +192,21 @@ absl::StatusOr<std::string> RunCredentialHelper(const std::string& helper,
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     output.append(buf, static_cast<size_t>(n));
-    if (output.size() > (1 << 20)) break;
+    if (static_cast<int64_t>(output.size()) > limits::kMaxCredentialHelperOutput) {
+      too_long = true;
+      break;
+    }
   }
   close(out_pipe[0]);
-  if (timed_out) kill(pid, SIGKILL);
+  if (timed_out || too_long) kill(pid, SIGKILL);
   int wstatus = 0;
   while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
   }
   if (timed_out) return absl::DeadlineExceededError(program + " get did not answer within 60s");
+  if (too_long) {
+    return absl::ResourceExhaustedError(absl::StrCat(program, " get wrote more than ",
+                                                     limits::kMaxCredentialHelperOutput, " bytes"));
+  }
   if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
     std::string message(absl::StripAsciiWhitespace(output));
     if (absl::StrContains(absl::AsciiStrToLower(message), "credentials not found")) {
@@ -247,8 +238,11 @@ absl::StatusOr<Credentials> ResolveCredentials(const DockerConfig& config, const
     // The helper has no entry: an `auths` entry with inline credentials still applies.
   }
   if (std::optional<std::string> key = FindAuthsKey(config.auths, host)) {
-    ASSIGN_OR_RETURN(Credentials c, ParseAuthEntry(config.auths[*key], *key));
-    if (!c.anonymous()) return c;
+    auto entry = config.auths.find(*key);
+    if (entry != config.auths.end()) {
+      ASSIGN_OR_RETURN(Credentials c, ParseAuthEntry(*entry, *key));
+      if (!c.anonymous()) return c;
+    }
   }
   return Credentials{};
 }

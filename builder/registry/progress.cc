@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "builder/common/threads.h"
 
 namespace stowage {
 namespace registry {
@@ -28,7 +29,14 @@ std::string ShortDigest(const std::string& digest) {
 }
 
 Progress::Progress(bool live) : live_(live) {
-  if (live_) renderer_ = std::thread([this] { RenderLoop(); });
+  if (!live_) return;
+  absl::StatusOr<std::thread> renderer =
+      StartThread([this] { RenderLoop(); }, "the progress display thread");
+  if (renderer.ok()) {
+    renderer_ = *std::move(renderer);
+  } else {
+    live_ = false;
+  }
 }
 
 Progress::~Progress() { Stop(); }

@@ -22,7 +22,9 @@ std::string ShortDigest(const std::string& digest);
 
 class Progress {
  public:
-  // `live`: redraw active transfers in place (stderr is a terminal).
+  // `live`: redraw active transfers in place (stderr is a terminal). When the system refuses
+  // the thread that redraws, progress is printed line by line instead: a display is no reason
+  // to fail a push.
   explicit Progress(bool live);
   ~Progress();
 
@@ -45,7 +47,7 @@ class Progress {
   void RedrawLocked();
   void ClearLocked();
 
-  const bool live_;
+  bool live_;
   std::mutex mu_;
   std::map<std::string, Active> active_;
   std::vector<std::string> order_;

@@ -5,9 +5,10 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <limits>
+#include <map>
 #include <mutex>
 #include <set>
-#include <thread>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -15,9 +16,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "builder/common/capped_read.h"
 #include "builder/common/files.h"
+#include "builder/common/json_access.h"
 #include "builder/common/json_file.h"
+#include "builder/common/limits.h"
 #include "builder/common/status_macros.h"
+#include "builder/common/threads.h"
 #include "builder/digest/sha256.h"
 #include "builder/net/server_text.h"
 #include "builder/registry/challenge.h"
@@ -27,6 +32,13 @@
 namespace stowage {
 namespace registry {
 namespace {
+
+// Field caps: a media type is at most 127 characters (RFC 6838), a digest "sha512:" and 128
+// hex digits; a platform field is a GOOS/GOARCH-like word.
+constexpr size_t kMaxMediaTypeLength = 255;
+constexpr size_t kMaxDigestLength = 256;
+constexpr size_t kMaxUrls = 100;
+constexpr size_t kMaxPlatformField = 255;
 
 // Where pulled bytes come from.
 class Source {
@@ -143,22 +155,30 @@ class LayoutSource : public Source {
     std::string digest = ref;
     std::string type;
     if (!absl::StartsWith(ref, "sha256:")) {
-      ASSIGN_OR_RETURN(nlohmann::json index, ReadJsonFile(dir_ + "/index.json"));
-      for (const auto& m : index.value("manifests", nlohmann::json::array())) {
-        auto ann = m.value("annotations", nlohmann::json::object());
-        if (ann.value("org.opencontainers.image.ref.name", std::string()) == ref) {
-          digest = m.value("digest", std::string());
-          type = m.value("mediaType", std::string());
-        }
+      std::string index_path = dir_ + "/index.json";
+      ASSIGN_OR_RETURN(nlohmann::json index_json, ReadJsonFile(index_path, limits::kMaxIndexBytes));
+      JsonView index(index_json, index_path);
+      ASSIGN_OR_RETURN(std::vector<JsonView> manifests,
+                       index.OptionalArray("manifests", limits::kMaxIndexEntries));
+      for (const JsonView& m : manifests) {
+        ASSIGN_OR_RETURN(JsonView annotations, m.OptionalObject("annotations"));
+        ASSIGN_OR_RETURN(std::string name,
+                         annotations.OptionalString("org.opencontainers.image.ref.name"));
+        if (name != ref) continue;
+        ASSIGN_OR_RETURN(digest, m.RequiredString("digest"));
+        ASSIGN_OR_RETURN(type, m.OptionalString("mediaType"));
       }
       if (digest == ref)
         return absl::NotFoundError(absl::StrCat("no tag \"", ref, "\" in ", Where()));
     }
     RETURN_IF_ERROR(ValidateDigest(digest));
-    ASSIGN_OR_RETURN(std::string bytes, ReadFile(BlobPath(digest)));
+    ASSIGN_OR_RETURN(std::string bytes,
+                     ReadFileCapped(BlobPath(digest), limits::kMaxManifestBytes));
     ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(bytes, BlobPath(digest)));
-    if (j.is_object() && j.contains("mediaType") && j["mediaType"].is_string()) {
-      type = j["mediaType"].get<std::string>();
+    if (j.is_object()) {
+      ASSIGN_OR_RETURN(std::string inner,
+                       JsonView(j, BlobPath(digest)).OptionalString("mediaType"));
+      if (!inner.empty()) type = inner;
     }
     return std::make_pair(bytes, type);
   }
@@ -199,22 +219,44 @@ absl::Status MakeDirs(const std::string& path) {
   return absl::OkStatus();
 }
 
-struct Desc {
+// A descriptor as pull needs it: digest, size and media type checked, urls and annotations
+// kept (checked as lists and maps of strings) for the layer descriptor files.
+struct PulledDescriptor {
   std::string digest, media_type;
   int64_t size = 0;
-  nlohmann::json raw;
+  std::vector<std::string> urls;
+  std::map<std::string, std::string> annotations;
 };
 
-absl::StatusOr<Desc> ReadDesc(const nlohmann::json& j, const std::string& where) {
-  if (!j.is_object() || !j.contains("digest") || !j["digest"].is_string() || !j.contains("size") ||
-      !j["size"].is_number_integer()) {
-    return absl::InvalidArgumentError(where + ": malformed descriptor");
+absl::StatusOr<PulledDescriptor> ReadPulledDescriptor(const JsonView& j) {
+  RETURN_IF_ERROR(j.ExpectObject());
+  PulledDescriptor d;
+  ASSIGN_OR_RETURN(d.digest, j.RequiredString("digest", kMaxDigestLength));
+  if (absl::Status valid = ValidateDigest(d.digest); !valid.ok()) {
+    return j.Error(absl::StrCat("digest: ", valid.message()));
   }
-  Desc d{j["digest"].get<std::string>(), j.value("mediaType", std::string()),
-         j["size"].get<int64_t>(), j};
-  RETURN_IF_ERROR(ValidateDigest(d.digest));
-  if (d.size < 0) return absl::InvalidArgumentError(where + ": negative size");
+  ASSIGN_OR_RETURN(d.size, j.RequiredInt("size", 0, std::numeric_limits<int64_t>::max()));
+  ASSIGN_OR_RETURN(d.media_type, j.OptionalString("mediaType", "", kMaxMediaTypeLength));
+  ASSIGN_OR_RETURN(d.urls, j.OptionalStringArray("urls", kMaxUrls));
+  ASSIGN_OR_RETURN(d.annotations, j.OptionalStringMap("annotations", limits::kMaxConfigEntries));
   return d;
+}
+
+bool IsPullableLayerType(absl::string_view t) {
+  return t == "application/vnd.oci.image.layer.v1.tar" ||
+         t == "application/vnd.oci.image.layer.v1.tar+gzip" ||
+         t == "application/vnd.oci.image.layer.v1.tar+zstd" ||
+         t == "application/vnd.docker.image.rootfs.diff.tar" ||
+         t == "application/vnd.docker.image.rootfs.diff.tar.gzip";
+}
+
+// Bytes a server sent for a manifest or index: capped before anything parses them.
+absl::Status CheckManifestSize(const std::string& bytes, const std::string& what) {
+  if (static_cast<int64_t>(bytes.size()) > limits::kMaxManifestBytes) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        what, " has ", bytes.size(), " bytes, more than the limit of ", limits::kMaxManifestBytes));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -227,14 +269,22 @@ absl::StatusOr<Platform> ParsePlatform(const std::string& text) {
   return Platform{parts[0], parts[1], parts.size() == 3 ? parts[2] : ""};
 }
 
-absl::StatusOr<nlohmann::json> SelectPlatform(const nlohmann::json& index, const Platform& want) {
+namespace {
+
+absl::StatusOr<JsonView> SelectPlatformEntry(const JsonView& index, const Platform& want) {
+  RETURN_IF_ERROR(index.ExpectObject());
+  ASSIGN_OR_RETURN(std::vector<JsonView> manifests,
+                   index.RequiredArray("manifests", limits::kMaxIndexEntries));
   std::vector<std::string> seen;
-  for (const auto& m : index.value("manifests", nlohmann::json::array())) {
-    if (!m.is_object()) continue;
-    auto p = m.value("platform", nlohmann::json::object());
-    std::string os = p.value("os", ""), arch = p.value("architecture", ""),
-                variant = p.value("variant", "");
-    seen.push_back(os + "/" + arch + (variant.empty() ? "" : "/" + variant));
+  for (const JsonView& m : manifests) {
+    RETURN_IF_ERROR(m.ExpectObject());
+    // Entries without a platform (attestations, for one) are for no platform.
+    if (!m.Has("platform")) continue;
+    ASSIGN_OR_RETURN(JsonView p, m.RequiredObject("platform"));
+    ASSIGN_OR_RETURN(std::string os, p.RequiredString("os", kMaxPlatformField));
+    ASSIGN_OR_RETURN(std::string arch, p.RequiredString("architecture", kMaxPlatformField));
+    ASSIGN_OR_RETURN(std::string variant, p.OptionalString("variant", "", kMaxPlatformField));
+    if (seen.size() < 20) seen.push_back(os + "/" + arch + (variant.empty() ? "" : "/" + variant));
     if (os == want.os && arch == want.architecture &&
         (want.variant.empty() || variant == want.variant)) {
       return m;
@@ -243,6 +293,18 @@ absl::StatusOr<nlohmann::json> SelectPlatform(const nlohmann::json& index, const
   return absl::NotFoundError(absl::StrCat(
       "no ", want.os, "/", want.architecture, want.variant.empty() ? "" : "/" + want.variant,
       " image in the index (it has: ", seen.empty() ? "nothing" : absl::StrJoin(seen, ", "), ")"));
+}
+
+}  // namespace
+
+absl::StatusOr<nlohmann::json> SelectPlatform(const JsonView& index, const Platform& platform) {
+  ASSIGN_OR_RETURN(JsonView entry, SelectPlatformEntry(index, platform));
+  return entry.json();
+}
+
+absl::StatusOr<nlohmann::json> SelectPlatform(const nlohmann::json& index,
+                                              const Platform& platform) {
+  return SelectPlatform(JsonView(index, "the index"), platform);
 }
 
 std::string OciLayerMediaType(const std::string& t) {
@@ -274,47 +336,85 @@ absl::StatusOr<std::string> Pull(const PullRequest& request, RegistryClient* cli
   if (!request.digest.empty()) RETURN_IF_ERROR(ValidateDigest(request.digest));
 
   ASSIGN_OR_RETURN(auto top, source->Manifest(ref));
+  RETURN_IF_ERROR(
+      CheckManifestSize(top.first, absl::StrCat("the manifest ", ref, " from ", source->Where())));
   std::string top_digest = Sha256Digest(top.first);
   if (!request.digest.empty() && top_digest != request.digest) {
     return absl::DataLossError(absl::StrCat(source->Where(), " sent a manifest with digest ",
                                             top_digest, " for ", request.digest));
   }
-  ASSIGN_OR_RETURN(nlohmann::json top_json, ParseJson(top.first, "manifest " + ref));
+  std::string top_where = absl::StrCat("manifest ", ref, " from ", source->Where());
+  ASSIGN_OR_RETURN(nlohmann::json top_json, ParseJson(top.first, top_where));
   std::string manifest_bytes = top.first, media_type = top.second;
+  std::string manifest_where = top_where;
   nlohmann::json platform_json;
-  if (IsIndexType(media_type) || (media_type.empty() && top_json.contains("manifests"))) {
-    ASSIGN_OR_RETURN(nlohmann::json entry, SelectPlatform(top_json, request.platform));
-    ASSIGN_OR_RETURN(Desc d, ReadDesc(entry, "index entry"));
+  if (IsIndexType(media_type) ||
+      (media_type.empty() && top_json.is_object() && top_json.contains("manifests"))) {
+    JsonView index(top_json, absl::StrCat("index ", ref, " from ", source->Where()));
+    ASSIGN_OR_RETURN(JsonView entry, SelectPlatformEntry(index, request.platform));
+    ASSIGN_OR_RETURN(PulledDescriptor d, ReadPulledDescriptor(entry));
+    if (d.size > limits::kMaxManifestBytes) {
+      return entry.Error(absl::StrCat("a manifest of ", d.size, " bytes is over the limit of ",
+                                      limits::kMaxManifestBytes));
+    }
     ASSIGN_OR_RETURN(auto child, source->Manifest(d.digest));
+    RETURN_IF_ERROR(CheckManifestSize(
+        child.first, absl::StrCat("the manifest ", d.digest, " from ", source->Where())));
     if (Sha256Digest(child.first) != d.digest) {
       return absl::DataLossError(
           absl::StrCat(source->Where(), " sent a manifest that does not match ", d.digest));
     }
+    if (static_cast<int64_t>(child.first.size()) != d.size) {
+      return entry.Error(absl::StrCat("size is ", d.size, " but the manifest ", d.digest, " has ",
+                                      child.first.size(), " bytes"));
+    }
     manifest_bytes = child.first;
     media_type = child.second.empty() ? d.media_type : child.second;
-    platform_json = entry.value("platform", nlohmann::json());
+    ASSIGN_OR_RETURN(JsonView platform, entry.RequiredObject("platform"));
+    platform_json = platform.json();
+    manifest_where = absl::StrCat("manifest ", d.digest, " from ", source->Where());
   }
-  ASSIGN_OR_RETURN(nlohmann::json manifest, ParseJson(manifest_bytes, "manifest"));
-  if (media_type.empty()) media_type = manifest.value("mediaType", std::string(kOciManifest));
+  ASSIGN_OR_RETURN(nlohmann::json manifest_json, ParseJson(manifest_bytes, manifest_where));
+  JsonView manifest(manifest_json, manifest_where);
+  RETURN_IF_ERROR(manifest.ExpectObject());
+  ASSIGN_OR_RETURN(std::string inner_type, manifest.OptionalString("mediaType"));
+  if (media_type.empty()) media_type = inner_type.empty() ? kOciManifest : inner_type;
   if (!IsManifestType(media_type)) {
-    return absl::InvalidArgumentError("unsupported manifest media type \"" +
-                                      net::ServerText(media_type, 200) + "\"");
+    return absl::InvalidArgumentError(absl::StrCat("unsupported manifest media type \"",
+                                                   net::ServerText(media_type, 200), "\" (",
+                                                   manifest_where, ")"));
   }
+  ASSIGN_OR_RETURN(int64_t schema_version, manifest.RequiredInt("schemaVersion", 2, 2));
+  (void)schema_version;
   std::string manifest_digest = Sha256Digest(manifest_bytes);
-  if (!manifest.contains("config") || !manifest.contains("layers") ||
-      !manifest["layers"].is_array()) {
-    return absl::InvalidArgumentError("manifest " + manifest_digest + " has no config or layers");
+  ASSIGN_OR_RETURN(JsonView config_view, manifest.RequiredObject("config"));
+  ASSIGN_OR_RETURN(PulledDescriptor config, ReadPulledDescriptor(config_view));
+  if (config.size > limits::kMaxConfigBytes) {
+    return config_view.Error(absl::StrCat("a config of ", config.size,
+                                          " bytes is over the limit of ", limits::kMaxConfigBytes));
   }
-  ASSIGN_OR_RETURN(Desc config, ReadDesc(manifest["config"], "manifest config"));
-  std::vector<Desc> layers;
-  for (const auto& l : manifest["layers"]) {
-    ASSIGN_OR_RETURN(Desc d, ReadDesc(l, "manifest layer"));
+  ASSIGN_OR_RETURN(std::vector<JsonView> layer_views,
+                   manifest.RequiredArray("layers", limits::kMaxLayers));
+  std::vector<PulledDescriptor> layers;
+  std::map<std::string, int64_t> sizes;
+  for (const JsonView& l : layer_views) {
+    ASSIGN_OR_RETURN(PulledDescriptor d, ReadPulledDescriptor(l));
+    if (!IsPullableLayerType(d.media_type)) {
+      return l.Error(absl::StrCat("mediaType \"", d.media_type,
+                                  "\" is not a tar layer (plain, gzip or zstd)"));
+    }
+    // One digest is one blob: a second size for it would make one layer descriptor lie.
+    auto [it, inserted] = sizes.emplace(d.digest, d.size);
+    if (!inserted && it->second != d.size) {
+      return l.Error(
+          absl::StrCat("layer ", d.digest, " is listed with sizes ", it->second, " and ", d.size));
+    }
     layers.push_back(std::move(d));
   }
   if (client != nullptr && client->options().deadline) {
     // The default deadline grows with what there is to fetch (a --timeout never does).
     int64_t bytes = std::min<int64_t>(config.size, kMaxTransferAllowanceBytes);
-    for (const Desc& d : layers) {
+    for (const PulledDescriptor& d : layers) {
       bytes = std::min(kMaxTransferAllowanceBytes,
                        bytes + std::min<int64_t>(d.size, kMaxTransferAllowanceBytes));
     }
@@ -330,9 +430,9 @@ absl::StatusOr<std::string> Pull(const PullRequest& request, RegistryClient* cli
   std::fprintf(stderr, "pulled config %s\n", config.digest.c_str());
 
   // Layers in parallel; each distinct digest once.
-  std::vector<const Desc*> unique;
+  std::vector<const PulledDescriptor*> unique;
   std::set<std::string> seen;
-  for (const Desc& d : layers) {
+  for (const PulledDescriptor& d : layers) {
     if (seen.insert(d.digest).second) unique.push_back(&d);
   }
   std::atomic<size_t> next{0};
@@ -346,7 +446,7 @@ absl::StatusOr<std::string> Pull(const PullRequest& request, RegistryClient* cli
         std::lock_guard<std::mutex> lock(mu);
         if (!first_error.ok()) return;
       }
-      const Desc& d = *unique[i];
+      const PulledDescriptor& d = *unique[i];
       absl::Status s = source->Blob(d.digest, d.size, out + "/" + blob_path(d.digest));
       std::lock_guard<std::mutex> lock(mu);
       if (!s.ok() && first_error.ok()) first_error = s;
@@ -355,22 +455,46 @@ absl::StatusOr<std::string> Pull(const PullRequest& request, RegistryClient* cli
                      static_cast<long long>(d.size));
     }
   };
-  std::vector<std::thread> threads;
-  int jobs = std::max(1, std::min<int>(request.jobs, static_cast<int>(unique.size())));
-  for (int i = 0; i < jobs && !unique.empty(); ++i) threads.emplace_back(worker);
-  for (auto& t : threads) t.join();
+  {
+    ThreadGroup threads;
+    int jobs = std::max(1, std::min<int>(request.jobs, static_cast<int>(unique.size())));
+    for (int i = 0; i < jobs && !unique.empty(); ++i) {
+      absl::Status started = threads.Start(worker, "a download thread");
+      if (!started.ok()) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (first_error.ok()) first_error = started;
+        break;
+      }
+    }
+  }  // joins every download that started
   RETURN_IF_ERROR(first_error);
 
-  ASSIGN_OR_RETURN(std::string config_text, ReadFile(out + "/" + blob_path(config.digest)));
-  ASSIGN_OR_RETURN(nlohmann::json config_json, ParseJson(config_text, "config " + config.digest));
-  nlohmann::json diff_ids = nlohmann::json::array();
-  if (config_json.contains("rootfs") && config_json["rootfs"].contains("diff_ids")) {
-    diff_ids = config_json["rootfs"]["diff_ids"];
+  std::string config_where = absl::StrCat("config ", config.digest, " from ", source->Where());
+  ASSIGN_OR_RETURN(std::string config_text,
+                   ReadFileCapped(out + "/" + blob_path(config.digest), limits::kMaxConfigBytes));
+  ASSIGN_OR_RETURN(nlohmann::json config_json, ParseJson(config_text, config_where));
+  JsonView config_root(config_json, config_where);
+  ASSIGN_OR_RETURN(JsonView rootfs, config_root.RequiredObject("rootfs"));
+  ASSIGN_OR_RETURN(std::vector<JsonView> diff_id_views,
+                   rootfs.RequiredArray("diff_ids", limits::kMaxLayers));
+  if (diff_id_views.size() != layers.size()) {
+    return rootfs.Error(absl::StrCat("diff_ids lists ", diff_id_views.size(),
+                                     " layers but the manifest ", layers.size()));
+  }
+  std::vector<std::string> diff_ids;
+  for (const JsonView& id : diff_id_views) {
+    ASSIGN_OR_RETURN(std::string diff_id, id.AsString(kMaxDigestLength));
+    if (absl::Status valid = ValidateDigest(diff_id); !valid.ok()) return id.Error(valid.message());
+    diff_ids.push_back(std::move(diff_id));
   }
   if (platform_json.is_null()) {
-    platform_json = {{"architecture", config_json.value("architecture", "")},
-                     {"os", config_json.value("os", "")}};
-    if (config_json.contains("variant")) platform_json["variant"] = config_json["variant"];
+    ASSIGN_OR_RETURN(std::string arch,
+                     config_root.OptionalString("architecture", "", kMaxPlatformField));
+    ASSIGN_OR_RETURN(std::string os, config_root.OptionalString("os", "", kMaxPlatformField));
+    ASSIGN_OR_RETURN(std::string variant,
+                     config_root.OptionalString("variant", "", kMaxPlatformField));
+    platform_json = {{"architecture", arch}, {"os", os}};
+    if (!variant.empty()) platform_json["variant"] = variant;
   }
 
   nlohmann::json summary = {{"digest", manifest_digest},
@@ -383,16 +507,15 @@ absl::StatusOr<std::string> Pull(const PullRequest& request, RegistryClient* cli
   if (!request.digest.empty() && request.digest != manifest_digest)
     summary["index_digest"] = request.digest;
   for (size_t i = 0; i < layers.size(); ++i) {
-    const Desc& d = layers[i];
+    const PulledDescriptor& d = layers[i];
     nlohmann::json desc = {{"compression", CompressionOf(d.media_type)},
+                           {"diffId", diff_ids[i]},
                            {"digest", d.digest},
                            {"mediaType", OciLayerMediaType(d.media_type)},
                            {"size", d.size}};
-    if (i < diff_ids.size() && diff_ids[i].is_string()) desc["diffId"] = diff_ids[i];
     if (request.repository.has_value()) desc["source"] = request.repository->ToString();
-    for (const char* k : {"urls", "annotations"}) {
-      if (d.raw.contains(k)) desc[k] = d.raw[k];
-    }
+    if (!d.urls.empty()) desc["urls"] = d.urls;
+    if (!d.annotations.empty()) desc["annotations"] = d.annotations;
     std::string name = absl::StrCat("layer", i, ".json");
     RETURN_IF_ERROR(WriteJsonFileAtomically(out + "/" + name, desc));
     summary["layers"].push_back({{"blob", blob_path(d.digest)},

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "builder/common/json_access.h"
 #include "builder/registry/client.h"
 #include "builder/registry/url.h"
 #include "nlohmann/json.hpp"
@@ -23,7 +24,9 @@ struct Platform {
 absl::StatusOr<Platform> ParsePlatform(const std::string& text);
 
 // The index entry for `platform` (the first match, as the image spec says); an entry without
-// a variant matches any requested variant only when the request has none.
+// a variant matches any requested variant only when the request has none. Entries and
+// platforms of the wrong shape are errors naming the field and the index's source.
+absl::StatusOr<nlohmann::json> SelectPlatform(const JsonView& index, const Platform& platform);
 absl::StatusOr<nlohmann::json> SelectPlatform(const nlohmann::json& index,
                                               const Platform& platform);
 
@@ -44,6 +47,8 @@ struct PullRequest {
   int jobs = 4;
 };
 
+// Every size the source controls is capped (limits.h: manifest, config, layer count, index
+// entries) and every field type-checked before anything is fetched or written.
 // Writes into `output`: blobs/sha256/<hex> (config and layers), manifest.json (exact bytes),
 // descriptor.json, layer<i>.json (docs/formats.md layer descriptors; `source` names the
 // registry repository), and pull.json listing them (read by the oci_pull repository rule).

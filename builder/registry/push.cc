@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "builder/common/status_macros.h"
+#include "builder/common/threads.h"
 #include "builder/net/server_text.h"
 #include "builder/registry/challenge.h"
 #include "builder/registry/registry_error.h"
@@ -97,10 +97,17 @@ absl::StatusOr<PushReport> Push(RegistryClient& client, const PushPlan& plan,
     }
   };
   int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(plan.blobs.size())));
-  std::vector<std::thread> threads;
-  for (int i = 0; i < jobs; ++i) threads.emplace_back(worker);
-  for (std::thread& t : threads) t.join();
+  ThreadGroup threads;
+  absl::Status started;
+  for (int i = 0; i < jobs && started.ok(); ++i)
+    started = threads.Start(worker, "an upload thread");
+  if (!started.ok()) failed = true;  // running uploads finish; no new ones start
+  threads.Join();
   progress.Stop();
+  if (!started.ok()) {
+    return absl::Status(started.code(),
+                        absl::StrCat(started.message(), "; no manifest or tag was pushed"));
+  }
 
   auto finish = [&](absl::Status s) -> absl::Status {
     if (client.interrupted()) {

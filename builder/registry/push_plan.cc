@@ -1,12 +1,16 @@
 #include "builder/registry/push_plan.h"
 
+#include <limits>
 #include <map>
 #include <set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "builder/common/capped_read.h"
 #include "builder/common/files.h"
+#include "builder/common/json_access.h"
 #include "builder/common/json_file.h"
+#include "builder/common/limits.h"
 #include "builder/common/status_macros.h"
 #include "builder/digest/sha256.h"
 #include "builder/registry/manifest_types.h"
@@ -20,14 +24,14 @@ struct Descriptor {
   int64_t size = 0;
 };
 
-absl::StatusOr<Descriptor> ParseDescriptor(const nlohmann::json& j, const std::string& where) {
-  if (!j.is_object() || !j.contains("digest") || !j["digest"].is_string() || !j.contains("size") ||
-      !j["size"].is_number_integer()) {
-    return absl::InvalidArgumentError(where + ": a descriptor needs \"digest\" and \"size\"");
+absl::StatusOr<Descriptor> ParseDescriptor(const JsonView& j) {
+  RETURN_IF_ERROR(j.ExpectObject());
+  Descriptor d;
+  ASSIGN_OR_RETURN(d.digest, j.RequiredString("digest"));
+  if (absl::Status valid = ValidateDigest(d.digest); !valid.ok()) {
+    return j.Error(absl::StrCat("digest: ", valid.message()));
   }
-  Descriptor d{j["digest"].get<std::string>(), j["size"].get<int64_t>()};
-  RETURN_IF_ERROR(ValidateDigest(d.digest));
-  if (d.size < 0) return absl::InvalidArgumentError(where + ": negative size");
+  ASSIGN_OR_RETURN(d.size, j.RequiredInt("size", 0, std::numeric_limits<int64_t>::max()));
   return d;
 }
 
@@ -48,9 +52,10 @@ absl::Status AddImage(const ImageFiles& image, const RepositoryRef& target, Push
     return absl::InvalidArgumentError(
         absl::StrCat(image.manifest, " is a ", manifest.media_type, ", not an image manifest"));
   }
-  ASSIGN_OR_RETURN(nlohmann::json m, ParseJson(manifest.bytes, image.manifest));
-  if (!m.contains("config")) return absl::InvalidArgumentError(image.manifest + ": no config");
-  ASSIGN_OR_RETURN(Descriptor config, ParseDescriptor(m["config"], image.manifest + " config"));
+  ASSIGN_OR_RETURN(nlohmann::json m_json, ParseJson(manifest.bytes, image.manifest));
+  JsonView m(m_json, image.manifest);
+  ASSIGN_OR_RETURN(JsonView config_view, m.RequiredObject("config"));
+  ASSIGN_OR_RETURN(Descriptor config, ParseDescriptor(config_view));
   if (image.config.empty())
     return absl::InvalidArgumentError("missing --config for " + image.manifest);
   AddBlob(plan, seen, LocalBlob{config.digest, config.size, image.config, "config", ""});
@@ -58,24 +63,28 @@ absl::Status AddImage(const ImageFiles& image, const RepositoryRef& target, Push
   // Every layer the manifest lists must come with a file; nothing extra may be given.
   std::map<std::string, LocalBlob> given;
   for (const auto& [descriptor_path, blob_path] : image.layers) {
-    ASSIGN_OR_RETURN(nlohmann::json dj, ReadJsonFile(descriptor_path));
-    ASSIGN_OR_RETURN(Descriptor d, ParseDescriptor(dj, descriptor_path));
+    ASSIGN_OR_RETURN(nlohmann::json dj, ReadJsonFile(descriptor_path, limits::kMaxDescriptorBytes));
+    JsonView descriptor(dj, descriptor_path);
+    ASSIGN_OR_RETURN(Descriptor d, ParseDescriptor(descriptor));
     LocalBlob blob{d.digest, d.size, blob_path, "layer", ""};
-    if (dj.contains("source") && dj["source"].is_string()) {
-      absl::StatusOr<RepositoryRef> source = ParseRepository(dj["source"].get<std::string>());
+    ASSIGN_OR_RETURN(std::string source_text, descriptor.OptionalString("source"));
+    if (!source_text.empty()) {
+      absl::StatusOr<RepositoryRef> source = ParseRepository(source_text);
       if (source.ok() && source->host == target.host && source->name != target.name) {
         blob.mount_from = source->name;
         plan.mount_sources.push_back(source->name);
       }
     }
-    given[d.digest] = blob;
+    auto [it, inserted] = given.emplace(d.digest, blob);
+    if (!inserted && it->second.size != d.size) {
+      return absl::InvalidArgumentError(absl::StrCat("layer ", d.digest, " is given with sizes ",
+                                                     it->second.size, " and ", d.size));
+    }
   }
-  if (!m.contains("layers") || !m["layers"].is_array()) {
-    return absl::InvalidArgumentError(image.manifest + ": no layers array");
-  }
+  ASSIGN_OR_RETURN(std::vector<JsonView> layers, m.RequiredArray("layers", limits::kMaxLayers));
   std::set<std::string> listed;
-  for (const auto& layer : m["layers"]) {
-    ASSIGN_OR_RETURN(Descriptor d, ParseDescriptor(layer, image.manifest + " layer"));
+  for (const JsonView& layer : layers) {
+    ASSIGN_OR_RETURN(Descriptor d, ParseDescriptor(layer));
     listed.insert(d.digest);
     auto it = given.find(d.digest);
     if (it == given.end()) {
@@ -99,22 +108,23 @@ absl::Status AddImage(const ImageFiles& image, const RepositoryRef& target, Push
   return absl::OkStatus();
 }
 
-absl::StatusOr<ImageFiles> ImageFromSpec(const nlohmann::json& j, const std::string& base,
-                                         const std::string& where) {
-  if (!j.is_object() || !j.contains("manifest") || !j.contains("config")) {
-    return absl::InvalidArgumentError(where + ": an image needs \"manifest\" and \"config\"");
-  }
+absl::StatusOr<std::string> SpecPath(const JsonView& j, const char* key, const std::string& base) {
+  ASSIGN_OR_RETURN(std::string path, j.RequiredString(key));
+  if (path.empty()) return j.Error(absl::StrCat("\"", key, "\" is empty"));
+  return Join(base, path);
+}
+
+absl::StatusOr<ImageFiles> ImageFromSpec(const JsonView& j, const std::string& base) {
+  RETURN_IF_ERROR(j.ExpectObject());
   ImageFiles image;
-  image.manifest = Join(base, j["manifest"].get<std::string>());
-  image.config = Join(base, j["config"].get<std::string>());
-  if (j.contains("layers")) {
-    for (const auto& l : j["layers"]) {
-      if (!l.is_object() || !l.contains("descriptor") || !l.contains("blob")) {
-        return absl::InvalidArgumentError(where + ": a layer needs \"descriptor\" and \"blob\"");
-      }
-      image.layers.emplace_back(Join(base, l["descriptor"].get<std::string>()),
-                                Join(base, l["blob"].get<std::string>()));
-    }
+  ASSIGN_OR_RETURN(image.manifest, SpecPath(j, "manifest", base));
+  ASSIGN_OR_RETURN(image.config, SpecPath(j, "config", base));
+  ASSIGN_OR_RETURN(std::vector<JsonView> layers, j.OptionalArray("layers", limits::kMaxLayers));
+  for (const JsonView& l : layers) {
+    RETURN_IF_ERROR(l.ExpectObject());
+    ASSIGN_OR_RETURN(std::string descriptor, SpecPath(l, "descriptor", base));
+    ASSIGN_OR_RETURN(std::string blob, SpecPath(l, "blob", base));
+    image.layers.emplace_back(std::move(descriptor), std::move(blob));
   }
   return image;
 }
@@ -124,14 +134,12 @@ absl::StatusOr<ImageFiles> ImageFromSpec(const nlohmann::json& j, const std::str
 absl::StatusOr<ManifestBlob> ReadManifest(const std::string& path) {
   ManifestBlob m;
   m.path = path;
-  ASSIGN_OR_RETURN(m.bytes, ReadFile(path));
+  ASSIGN_OR_RETURN(m.bytes, ReadFileCapped(path, limits::kMaxManifestBytes));
   ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(m.bytes, path));
-  if (!j.is_object()) return absl::InvalidArgumentError(path + ": a manifest is a JSON object");
-  if (j.contains("mediaType") && j["mediaType"].is_string()) {
-    m.media_type = j["mediaType"].get<std::string>();
-  } else {
-    m.media_type = j.contains("manifests") ? kOciIndex : kOciManifest;
-  }
+  JsonView view(j, path);
+  RETURN_IF_ERROR(view.ExpectObject());
+  ASSIGN_OR_RETURN(m.media_type, view.OptionalString("mediaType"));
+  if (m.media_type.empty()) m.media_type = view.Has("manifests") ? kOciIndex : kOciManifest;
   if (!IsManifestType(m.media_type) && !IsIndexType(m.media_type)) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": unsupported manifest mediaType \"", m.media_type, "\""));
@@ -156,7 +164,8 @@ absl::StatusOr<PushPlan> PlanIndex(const std::string& index_path,
   if (!IsIndexType(plan.top.media_type)) {
     return absl::InvalidArgumentError(index_path + " is not an image index");
   }
-  ASSIGN_OR_RETURN(nlohmann::json index, ParseJson(plan.top.bytes, index_path));
+  ASSIGN_OR_RETURN(nlohmann::json index_json, ParseJson(plan.top.bytes, index_path));
+  JsonView index(index_json, index_path);
   std::set<std::string> images_given;
   for (const ImageFiles& image : images) {
     ManifestBlob manifest;
@@ -164,11 +173,10 @@ absl::StatusOr<PushPlan> PlanIndex(const std::string& index_path,
     images_given.insert(manifest.digest);
     plan.manifests.push_back(std::move(manifest));
   }
-  if (!index.contains("manifests") || !index["manifests"].is_array()) {
-    return absl::InvalidArgumentError(index_path + ": no manifests array");
-  }
-  for (const auto& entry : index["manifests"]) {
-    ASSIGN_OR_RETURN(Descriptor d, ParseDescriptor(entry, index_path + " manifests"));
+  ASSIGN_OR_RETURN(std::vector<JsonView> entries,
+                   index.RequiredArray("manifests", limits::kMaxIndexEntries));
+  for (const JsonView& entry : entries) {
+    ASSIGN_OR_RETURN(Descriptor d, ParseDescriptor(entry));
     if (images_given.count(d.digest) == 0) {
       return absl::InvalidArgumentError(
           absl::StrCat(index_path, " lists ", d.digest, " but no image gives that manifest"));
@@ -179,21 +187,22 @@ absl::StatusOr<PushPlan> PlanIndex(const std::string& index_path,
 
 absl::StatusOr<PushPlan> PlanFromSpec(const std::string& spec_path, const std::string& base_dir,
                                       const RepositoryRef& target) {
-  ASSIGN_OR_RETURN(nlohmann::json spec, ReadJsonFile(spec_path));
-  try {
-    if (spec.contains("index")) {
-      std::vector<ImageFiles> images;
-      for (const auto& i : spec.value("images", nlohmann::json::array())) {
-        ASSIGN_OR_RETURN(ImageFiles image, ImageFromSpec(i, base_dir, spec_path));
-        images.push_back(std::move(image));
-      }
-      return PlanIndex(Join(base_dir, spec["index"].get<std::string>()), images, target);
+  ASSIGN_OR_RETURN(nlohmann::json spec_json, ReadJsonFile(spec_path, limits::kMaxSpecBytes));
+  JsonView spec(spec_json, spec_path);
+  RETURN_IF_ERROR(spec.ExpectObject());
+  if (spec.Has("index")) {
+    ASSIGN_OR_RETURN(std::string index, SpecPath(spec, "index", base_dir));
+    ASSIGN_OR_RETURN(std::vector<JsonView> image_specs,
+                     spec.OptionalArray("images", limits::kMaxIndexEntries));
+    std::vector<ImageFiles> images;
+    for (const JsonView& i : image_specs) {
+      ASSIGN_OR_RETURN(ImageFiles image, ImageFromSpec(i, base_dir));
+      images.push_back(std::move(image));
     }
-    ASSIGN_OR_RETURN(ImageFiles image, ImageFromSpec(spec, base_dir, spec_path));
-    return PlanImage(image, target);
-  } catch (const nlohmann::json::exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat(spec_path, ": ", e.what()));
+    return PlanIndex(index, images, target);
   }
+  ASSIGN_OR_RETURN(ImageFiles image, ImageFromSpec(spec, base_dir));
+  return PlanImage(image, target);
 }
 
 }  // namespace registry
