@@ -1,7 +1,6 @@
 #include "builder/deploy/compose_manifest.h"
 
 #include <algorithm>
-#include <regex>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -10,13 +9,14 @@
 #include "builder/deploy/secrets.h"
 #include "builder/deploy/spec_fields.h"
 #include "builder/deploy/yaml_writer.h"
+#include "re2/re2.h"
 
 namespace stowage {
 namespace {
 
 absl::Status ValidateEnvName(const std::string& name) {
-  static const std::regex re(R"(^[A-Za-z_][A-Za-z0-9_]*$)");
-  if (!std::regex_match(name, re)) {
+  static const LazyRE2 re = {R"([A-Za-z_][A-Za-z0-9_]*)"};
+  if (!RE2::FullMatch(name, *re)) {
     return absl::InvalidArgumentError(
         absl::StrCat("invalid environment variable name \"", name, "\""));
   }
@@ -24,16 +24,16 @@ absl::Status ValidateEnvName(const std::string& name) {
 }
 
 absl::Status ValidateServiceName(const std::string& name) {
-  static const std::regex re(R"(^[a-zA-Z0-9][a-zA-Z0-9._-]*$)");
-  if (!std::regex_match(name, re)) {
+  static const LazyRE2 re = {R"([a-zA-Z0-9][a-zA-Z0-9._-]*)"};
+  if (!RE2::FullMatch(name, *re)) {
     return absl::InvalidArgumentError(absl::StrCat("invalid service name \"", name, "\""));
   }
   return absl::OkStatus();
 }
 
 absl::Status ValidateRestart(const std::string& policy) {
-  static const std::regex re(R"(^(no|always|unless-stopped|on-failure(:[0-9]+)?)$)");
-  if (!std::regex_match(policy, re)) {
+  static const LazyRE2 re = {R"((no|always|unless-stopped|on-failure(:[0-9]+)?))"};
+  if (!RE2::FullMatch(policy, *re)) {
     return absl::InvalidArgumentError(
         absl::StrCat("invalid restart policy \"", policy,
                      "\": want no, always, on-failure[:N], unless-stopped"));
@@ -43,9 +43,9 @@ absl::Status ValidateRestart(const std::string& policy) {
 
 absl::Status ValidatePort(const std::string& port) {
   // [[IP:](port|range):](port|range)[/protocol]
-  static const std::regex re(
-      R"(^(([0-9.]+|\[[0-9a-fA-F:]+\]):)?([0-9]+(-[0-9]+)?:)?[0-9]+(-[0-9]+)?(/(tcp|udp|sctp))?$)");
-  if (!std::regex_match(port, re)) {
+  static const LazyRE2 re = {
+      R"((([0-9.]+|\[[0-9a-fA-F:]+\]):)?([0-9]+(-[0-9]+)?:)?[0-9]+(-[0-9]+)?(/(tcp|udp|sctp))?)"};
+  if (!RE2::FullMatch(port, *re)) {
     return absl::InvalidArgumentError(
         absl::StrCat("invalid port \"", port, "\": want [HOST:]CONTAINER[/PROTOCOL]"));
   }
@@ -132,14 +132,14 @@ absl::Status Validate(const ComposeSpec& spec) {
     if (spec.db_service == spec.service) {
       return absl::InvalidArgumentError("the web and database services have the same name");
     }
-    static const std::regex kImage(R"(^[A-Za-z0-9][A-Za-z0-9._/:@-]*$)");
-    if (!std::regex_match(spec.postgres_image, kImage)) {
+    static const LazyRE2 kImage = {R"([A-Za-z0-9][A-Za-z0-9._/:@-]*)"};
+    if (!RE2::FullMatch(spec.postgres_image, *kImage)) {
       return absl::InvalidArgumentError(
           absl::StrCat("invalid postgres image \"", spec.postgres_image, "\""));
     }
-    static const std::regex kIdentifier(R"(^[a-z_][a-z0-9_]*$)");
-    if (!std::regex_match(spec.db_user, kIdentifier) ||
-        !std::regex_match(spec.db_name, kIdentifier)) {
+    static const LazyRE2 kIdentifier = {R"([a-z_][a-z0-9_]*)"};
+    if (!RE2::FullMatch(spec.db_user, *kIdentifier) ||
+        !RE2::FullMatch(spec.db_name, *kIdentifier)) {
       return absl::InvalidArgumentError("db_user and db_name must be lower-case identifiers");
     }
   }

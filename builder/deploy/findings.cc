@@ -62,6 +62,9 @@ const std::vector<CheckRule>& CheckRules() {
       {"STW013", Severity::kError, "heroku.yml does not follow the documented format",
        "use setup.addons[].plan/as, setup.config, build.docker.<process>, release.command/image, "
        "run.<process>"},
+      {"STW014", Severity::kError, "the image config or manifest has a field of the wrong type",
+       "rebuild the image with a tool that writes the OCI or Docker image format (oci_image "
+       "does); runtimes reject such configs or read them differently"},
       // Live: a running site (the list behind Django's check --deploy).
       {"STW100", Severity::kError, "the URL cannot be fetched",
        "start the site and check the URL (stowage check requests only that site)"},

@@ -2,13 +2,13 @@
 
 #include <array>
 #include <cmath>
-#include <regex>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "re2/re2.h"
 
 namespace stowage {
 namespace {
@@ -109,16 +109,17 @@ bool IsHighEntropyRun(absl::string_view run) {
 }
 
 bool IsInterpolationOnly(absl::string_view value) {
-  static const std::regex kReference(
-      R"(^\$(\{[A-Za-z_][A-Za-z0-9_]*([:]?[-?+][^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)$)");
-  return std::regex_match(value.begin(), value.end(), kReference);
+  // RE2, not std::regex: a long "${..." value made std::regex recurse until the stack ran out.
+  static const LazyRE2 kReference = {
+      R"(\$(\{[A-Za-z_][A-Za-z0-9_]*([:]?[-?+][^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*))"};
+  return RE2::FullMatch(re2::StringPiece(value.data(), value.size()), *kReference);
 }
 
 std::optional<std::string> SecretValueReason(absl::string_view value) {
   if (value.empty() || IsInterpolationOnly(value)) return std::nullopt;
-  static const std::regex kAwsKeyId(
-      R"((^|[^A-Z0-9])(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}([^A-Z0-9]|$))");
-  if (std::regex_search(value.begin(), value.end(), kAwsKeyId)) {
+  static const LazyRE2 kAwsKeyId = {
+      R"((^|[^A-Z0-9])(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}([^A-Z0-9]|$))"};
+  if (RE2::PartialMatch(re2::StringPiece(value.data(), value.size()), *kAwsKeyId)) {
     return std::string("the value looks like an AWS access key id");
   }
   if (absl::StrContains(value, "-----BEGIN") && absl::StrContains(value, "PRIVATE KEY")) {
@@ -132,8 +133,9 @@ std::optional<std::string> SecretValueReason(absl::string_view value) {
                                                "glpat-",   "xoxb-",    "xoxp-",    "xoxa-",
                                                "sk_live_", "rk_live_", "sk_test_", "AIza"};
   // ${...} interpolations are filled in at run time: judge only the literal text around them.
-  static const std::regex kInterpolation(R"(\$\{[^}]*\})");
-  const std::string literal = std::regex_replace(std::string(value), kInterpolation, "");
+  static const LazyRE2 kInterpolation = {R"(\$\{[^}]*\})"};
+  std::string literal(value);
+  RE2::GlobalReplace(&literal, *kInterpolation, "");
   if (UrlHasLiteralPassword(literal))
     return std::string("the value is a URL with a password in it");
   for (absl::string_view run : Runs(literal)) {

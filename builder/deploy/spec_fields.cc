@@ -1,66 +1,56 @@
 #include "builder/deploy/spec_fields.h"
 
-#include <algorithm>
-
 #include "absl/strings/str_cat.h"
+#include "builder/common/json_access.h"
 
 namespace stowage {
 namespace {
 
-absl::Status WrongType(const std::string& field, const char* want) {
-  return absl::InvalidArgumentError(absl::StrCat("spec field \"", field, "\" must be ", want));
+// Errors read "spec field "x" must be ...": the fields are the rule's attributes.
+absl::Status WrongType(const std::string& field, const char* want, const absl::Status& detail) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("spec field \"", field, "\" must be ", want, " (", detail.message(), ")"));
 }
 
-bool Absent(const nlohmann::json& spec, const std::string& field) {
-  return !spec.is_object() || !spec.contains(field) || spec[field].is_null();
-}
+JsonView Spec(const nlohmann::json& spec) { return JsonView(spec, "the spec"); }
 
 }  // namespace
 
 absl::StatusOr<std::string> SpecString(const nlohmann::json& spec, const std::string& field,
                                        const std::string& fallback) {
-  if (Absent(spec, field)) return fallback;
-  if (!spec[field].is_string()) return WrongType(field, "a string");
-  return spec[field].get<std::string>();
+  absl::StatusOr<std::string> value = Spec(spec).OptionalString(field, fallback);
+  if (!value.ok()) return WrongType(field, "a string", value.status());
+  return value;
 }
 
 absl::StatusOr<bool> SpecBool(const nlohmann::json& spec, const std::string& field, bool fallback) {
-  if (Absent(spec, field)) return fallback;
-  if (!spec[field].is_boolean()) return WrongType(field, "a boolean");
-  return spec[field].get<bool>();
+  absl::StatusOr<bool> value = Spec(spec).OptionalBool(field, fallback);
+  if (!value.ok()) return WrongType(field, "a boolean", value.status());
+  return value;
 }
 
 absl::StatusOr<std::vector<std::string>> SpecStringList(const nlohmann::json& spec,
                                                         const std::string& field) {
-  std::vector<std::string> out;
-  if (Absent(spec, field)) return out;
-  if (!spec[field].is_array()) return WrongType(field, "a list of strings");
-  for (const nlohmann::json& item : spec[field]) {
-    if (!item.is_string()) return WrongType(field, "a list of strings");
-    out.push_back(item.get<std::string>());
-  }
-  return out;
+  absl::StatusOr<std::vector<std::string>> value = Spec(spec).OptionalStringArray(field);
+  if (!value.ok()) return WrongType(field, "a list of strings", value.status());
+  return value;
 }
 
 absl::StatusOr<std::map<std::string, std::string>> SpecStringMap(const nlohmann::json& spec,
                                                                  const std::string& field) {
-  std::map<std::string, std::string> out;
-  if (Absent(spec, field)) return out;
-  if (!spec[field].is_object()) return WrongType(field, "a dict of strings");
-  for (const auto& [key, value] : spec[field].items()) {
-    if (!value.is_string()) return WrongType(field, "a dict of strings");
-    out[key] = value.get<std::string>();
-  }
-  return out;
+  absl::StatusOr<std::map<std::string, std::string>> value = Spec(spec).OptionalStringMap(field);
+  if (!value.ok()) return WrongType(field, "a dict of strings", value.status());
+  return value;
 }
 
 absl::Status SpecOnlyKnownFields(const nlohmann::json& spec,
                                  const std::vector<std::string>& known) {
   if (!spec.is_object()) return absl::InvalidArgumentError("the spec must be a JSON object");
-  for (const auto& [key, value] : spec.items()) {
-    if (std::find(known.begin(), known.end(), key) == known.end()) {
-      return absl::InvalidArgumentError(absl::StrCat("unknown spec field \"", key, "\""));
-    }
+  for (auto it = spec.begin(); it != spec.end(); ++it) {
+    bool found = false;
+    for (const std::string& k : known) found = found || k == it.key();
+    if (!found)
+      return absl::InvalidArgumentError(absl::StrCat("unknown spec field \"", it.key(), "\""));
   }
   return absl::OkStatus();
 }

@@ -7,6 +7,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "builder/common/json_access.h"
+#include "builder/common/limits.h"
 #include "builder/deploy/heroku_manifest.h"
 #include "builder/deploy/secrets.h"
 #include "yaml-cpp/yaml.h"
@@ -14,37 +16,47 @@
 namespace stowage {
 namespace {
 
-// The "config" object of an image config, or null.
-const nlohmann::json& ContainerConfig(const nlohmann::json& image_config) {
-  static const nlohmann::json kNull;
-  if (image_config.is_object() && image_config.contains("config") &&
-      image_config["config"].is_object()) {
-    return image_config["config"];
-  }
-  return kNull;
+// Wrong types in an image config or manifest, collected while reading: each field of the
+// wrong type reads as absent (the other checks still run) and becomes one STW014 finding.
+using Problems = std::vector<std::string>;
+
+template <typename T>
+T OrAbsent(absl::StatusOr<T> value, T absent, Problems* problems) {
+  if (value.ok()) return *std::move(value);
+  if (problems != nullptr) problems->push_back(std::string(value.status().message()));
+  return absent;
 }
 
-std::map<std::string, std::string> ImageEnv(const nlohmann::json& image_config) {
+void ReportProblems(const Problems& problems, std::vector<Finding>* findings) {
+  for (const std::string& problem : problems) findings->push_back(MakeFinding("STW014", problem));
+}
+
+// The "config" object of an image config (an empty object when absent or not an object).
+JsonView ContainerConfig(const JsonView& image_config, Problems* problems) {
+  static const nlohmann::json* kEmpty = new nlohmann::json(nlohmann::json::object());
+  if (!image_config.is_object()) {
+    OrAbsent<bool>(image_config.ExpectObject(), false, problems);
+    return JsonView(*kEmpty, image_config.source());
+  }
+  return OrAbsent(image_config.OptionalObject("config"), JsonView(*kEmpty, image_config.source()),
+                  problems);
+}
+
+std::vector<std::string> StringArray(const JsonView& config, const char* field,
+                                     Problems* problems) {
+  return OrAbsent(config.OptionalStringArray(field, limits::kMaxConfigEntries),
+                  std::vector<std::string>(), problems);
+}
+
+// The Env of a container config (the "config" object of an image config).
+std::map<std::string, std::string> ImageEnv(const JsonView& config, Problems* problems) {
   std::map<std::string, std::string> env;
-  const nlohmann::json& config = ContainerConfig(image_config);
-  if (!config.is_object() || !config.contains("Env") || !config["Env"].is_array()) return env;
-  for (const nlohmann::json& item : config["Env"]) {
-    if (!item.is_string()) continue;
-    std::string entry = item.get<std::string>();
+  for (const std::string& entry : StringArray(config, "Env", problems)) {
     size_t eq = entry.find('=');
     if (eq == std::string::npos) continue;
     env[entry.substr(0, eq)] = entry.substr(eq + 1);
   }
   return env;
-}
-
-std::vector<std::string> StringArray(const nlohmann::json& config, const char* field) {
-  std::vector<std::string> out;
-  if (!config.is_object() || !config.contains(field) || !config[field].is_array()) return out;
-  for (const nlohmann::json& item : config[field]) {
-    if (item.is_string()) out.push_back(item.get<std::string>());
-  }
-  return out;
 }
 
 bool IsProductionValue(const std::string& value) {
@@ -303,11 +315,13 @@ bool IsTruthy(const std::string& value) {
   return lower == "1" || lower == "true" || lower == "yes" || lower == "on";
 }
 
-std::vector<Finding> CheckImageConfig(const nlohmann::json& image_config,
+std::vector<Finding> CheckImageConfig(const nlohmann::json& image_config_json,
                                       const StaticCheckOptions& options) {
   std::vector<Finding> findings;
-  const nlohmann::json& config = ContainerConfig(image_config);
-  std::map<std::string, std::string> env = ImageEnv(image_config);
+  Problems problems;
+  JsonView image_config(image_config_json, "the image config");
+  JsonView config = ContainerConfig(image_config, &problems);
+  std::map<std::string, std::string> env = ImageEnv(config, &problems);
 
   for (const auto& [name, value] : env) {
     if (auto reason = SecretReason(name, value)) {
@@ -315,13 +329,12 @@ std::vector<Finding> CheckImageConfig(const nlohmann::json& image_config,
           MakeFinding("STW001", absl::StrCat("image Env ", name, "=<redacted>: ", *reason)));
     }
   }
-  if (config.is_object() && config.contains("Labels") && config["Labels"].is_object()) {
-    for (const auto& [name, value] : config["Labels"].items()) {
-      if (!value.is_string()) continue;
-      if (auto reason = SecretReason(name, value.get<std::string>())) {
-        findings.push_back(
-            MakeFinding("STW002", absl::StrCat("image label ", name, "=<redacted>: ", *reason)));
-      }
+  using StringMap = std::map<std::string, std::string>;
+  for (const auto& [name, value] : OrAbsent(
+           config.OptionalStringMap("Labels", limits::kMaxConfigEntries), StringMap(), &problems)) {
+    if (auto reason = SecretReason(name, value)) {
+      findings.push_back(
+          MakeFinding("STW002", absl::StrCat("image label ", name, "=<redacted>: ", *reason)));
     }
   }
 
@@ -342,9 +355,7 @@ std::vector<Finding> CheckImageConfig(const nlohmann::json& image_config,
     }
   }
 
-  std::string user = config.is_object() && config.contains("User") && config["User"].is_string()
-                         ? config["User"].get<std::string>()
-                         : "";
+  std::string user = OrAbsent(config.OptionalString("User"), std::string(), &problems);
   if (IsRootUser(user)) {
     findings.push_back(MakeFinding(
         "STW005", user.empty()
@@ -352,30 +363,40 @@ std::vector<Finding> CheckImageConfig(const nlohmann::json& image_config,
                       : absl::StrCat("image config User is \"", user, "\" (root)")));
   }
 
+  auto members = [&](const char* field) {
+    absl::StatusOr<JsonView> object = config.OptionalObject(field);
+    if (!object.ok()) {
+      problems.push_back(std::string(object.status().message()));
+      return JsonView::Members();
+    }
+    return OrAbsent(object->AsObject(limits::kMaxConfigEntries), JsonView::Members(), &problems);
+  };
+  JsonView::Members exposed = members("ExposedPorts");
+  JsonView::Members volumes = members("Volumes");
   if (options.heroku) {
-    if (config.is_object() && config.contains("ExposedPorts") &&
-        config["ExposedPorts"].is_object() && !config["ExposedPorts"].empty()) {
+    if (!exposed.empty()) {
       std::vector<std::string> ports;
-      for (const auto& [port, unused] : config["ExposedPorts"].items()) ports.push_back(port);
+      for (const auto& [port, unused] : exposed) ports.push_back(port);
       findings.push_back(
           MakeFinding("STW007", absl::StrCat("image exposes ", absl::StrJoin(ports, ", "),
                                              "; Heroku routes only to $PORT")));
     }
-    if (config.is_object() && config.contains("Healthcheck") && !config["Healthcheck"].is_null()) {
+    if (config.Has("Healthcheck")) {
       findings.push_back(
           MakeFinding("STW008", "image config has a Healthcheck; Heroku does not run it"));
     }
-    if (config.is_object() && config.contains("Volumes") && config["Volumes"].is_object() &&
-        !config["Volumes"].empty()) {
+    if (!volumes.empty()) {
       findings.push_back(
           MakeFinding("STW010", "image config declares Volumes; Heroku ignores them"));
     }
   }
   // Without a heroku.yml, the web command is the image's own.
-  std::vector<std::string> command = StringArray(config, "Entrypoint");
-  for (const std::string& arg : StringArray(config, "Cmd")) command.push_back(arg);
-  auto port = CheckPortBinding(absl::StrJoin(command, " "), false, image_config, options.heroku);
+  std::vector<std::string> command = StringArray(config, "Entrypoint", &problems);
+  for (const std::string& arg : StringArray(config, "Cmd", &problems)) command.push_back(arg);
+  auto port =
+      CheckPortBinding(absl::StrJoin(command, " "), false, image_config_json, options.heroku);
   findings.insert(findings.end(), port.begin(), port.end());
+  ReportProblems(problems, &findings);
   return findings;
 }
 
@@ -383,7 +404,8 @@ std::vector<Finding> CheckPortBinding(const std::string& web_command, bool comma
                                       const nlohmann::json& image_config, bool heroku) {
   if (web_command.empty()) return {};
   if (ReferencesPort(web_command)) return {};
-  if (ImageEnv(image_config).count("PORT")) return {};
+  JsonView config = ContainerConfig(JsonView(image_config, "the image config"), nullptr);
+  if (ImageEnv(config, nullptr).count("PORT")) return {};
   Severity severity = heroku ? Severity::kError : Severity::kWarning;
   std::string source =
       command_from_heroku_yml ? "heroku.yml run.web" : "the image's Entrypoint/Cmd";
@@ -392,29 +414,34 @@ std::vector<Finding> CheckPortBinding(const std::string& web_command, bool comma
       absl::StrCat(source, " never mentions $PORT and the image Env does not define PORT"))};
 }
 
-std::vector<Finding> CheckImageManifest(const nlohmann::json& manifest,
+std::vector<Finding> CheckImageManifest(const nlohmann::json& manifest_json,
                                         const StaticCheckOptions& options) {
   std::vector<Finding> findings;
+  Problems problems;
+  JsonView manifest(manifest_json, "the image manifest");
+  if (!manifest.is_object()) {
+    OrAbsent<bool>(manifest.ExpectObject(), false, &problems);
+    ReportProblems(problems, &findings);
+    return findings;
+  }
   if (options.heroku) {
     std::string media_type =
-        manifest.is_object() && manifest.contains("mediaType") && manifest["mediaType"].is_string()
-            ? manifest["mediaType"].get<std::string>()
-            : "";
+        OrAbsent(manifest.OptionalString("mediaType"), std::string(), &problems);
     if (media_type != "application/vnd.docker.distribution.manifest.v2+json") {
       findings.push_back(
           MakeFinding("STW009", absl::StrCat("manifest mediaType is \"", media_type, "\"")));
     }
   }
-  if (manifest.is_object() && manifest.contains("annotations") &&
-      manifest["annotations"].is_object()) {
-    for (const auto& [name, value] : manifest["annotations"].items()) {
-      if (!value.is_string()) continue;
-      if (auto reason = SecretReason(name, value.get<std::string>())) {
-        findings.push_back(MakeFinding(
-            "STW002", absl::StrCat("manifest annotation ", name, "=<redacted>: ", *reason)));
-      }
+  using StringMap = std::map<std::string, std::string>;
+  for (const auto& [name, value] :
+       OrAbsent(manifest.OptionalStringMap("annotations", limits::kMaxConfigEntries), StringMap(),
+                &problems)) {
+    if (auto reason = SecretReason(name, value)) {
+      findings.push_back(MakeFinding(
+          "STW002", absl::StrCat("manifest annotation ", name, "=<redacted>: ", *reason)));
     }
   }
+  ReportProblems(problems, &findings);
   return findings;
 }
 
@@ -454,9 +481,9 @@ absl::StatusOr<std::vector<Finding>> CheckHerokuYmlOrThrow(const std::string& te
     from_yml = true;
   } else {
     // No run.web: Heroku runs the image's CMD.
-    const nlohmann::json& config = ContainerConfig(image_config);
-    std::vector<std::string> command = StringArray(config, "Entrypoint");
-    for (const std::string& arg : StringArray(config, "Cmd")) command.push_back(arg);
+    JsonView config = ContainerConfig(JsonView(image_config, "the image config"), nullptr);
+    std::vector<std::string> command = StringArray(config, "Entrypoint", nullptr);
+    for (const std::string& arg : StringArray(config, "Cmd", nullptr)) command.push_back(arg);
     web_command = absl::StrJoin(command, " ");
   }
   auto port = CheckPortBinding(web_command, from_yml, image_config, /*heroku=*/true);

@@ -9,7 +9,9 @@
 namespace stowage {
 namespace {
 
-bool IsValidUtf8(absl::string_view s) {
+// UTF-8 that YAML can carry: well-formed, and without U+FFFE and U+FFFF, which are outside
+// YAML's printable set (yaml-cpp would silently write U+FFFD instead).
+bool IsYamlText(absl::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[i]);
@@ -39,6 +41,7 @@ bool IsValidUtf8(absl::string_view s) {
     // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
     static const unsigned int kMin[] = {0, 0x80, 0x800, 0x10000};
     if (cp < kMin[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    if (cp == 0xFFFE || cp == 0xFFFF) return false;
     i += extra + 1;
   }
   return true;
@@ -47,8 +50,9 @@ bool IsValidUtf8(absl::string_view s) {
 absl::Status CheckScalars(const YamlNode& node) {
   switch (node.kind()) {
     case YamlNode::Kind::kScalar:
-      if (!IsValidUtf8(node.scalar())) {
-        return absl::InvalidArgumentError("a YAML value is not valid UTF-8");
+      if (!IsYamlText(node.scalar())) {
+        return absl::InvalidArgumentError(
+            "a YAML value is not valid UTF-8 or holds U+FFFE/U+FFFF, which YAML cannot carry");
       }
       return absl::OkStatus();
     case YamlNode::Kind::kList:
@@ -59,7 +63,10 @@ absl::Status CheckScalars(const YamlNode& node) {
       return absl::OkStatus();
     case YamlNode::Kind::kMap:
       for (const auto& [key, value] : node.entries()) {
-        if (!IsValidUtf8(key)) return absl::InvalidArgumentError("a YAML key is not valid UTF-8");
+        if (!IsYamlText(key)) {
+          return absl::InvalidArgumentError(
+              "a YAML key is not valid UTF-8 or holds U+FFFE/U+FFFF, which YAML cannot carry");
+        }
         absl::Status s = CheckScalars(value);
         if (!s.ok()) return s;
       }
@@ -152,6 +159,33 @@ YamlNode& YamlNode::Set(const std::string& key, YamlNode value) {
   return entries_.back().second;
 }
 
+std::string CommentText(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) {
+      out.push_back(' ');
+    } else if (c == 0xc2 && i + 1 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      out.push_back(' ');  // C1 controls, NEL (U+0085) among them
+      ++i;
+    } else if (c == 0xe2 && i + 2 < text.size() && text[i + 1] == '\x80' &&
+               (text[i + 2] == '\xa8' || text[i + 2] == '\xa9')) {
+      out.push_back(' ');  // U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR
+      i += 2;
+    } else if (c == 0xef && i + 2 < text.size() && text[i + 1] == '\xbf' &&
+               (text[i + 2] == '\xbe' || text[i + 2] == '\xbf')) {
+      out.push_back(' ');  // U+FFFE, U+FFFF: not YAML-printable, PyYAML refuses the file
+      i += 2;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
 bool YamlNeedsQuotes(absl::string_view s) {
   if (s.empty()) return true;
   // Plain only for identifiers, dotted names and paths: letters, digits, '_', '.', '/', '-',
@@ -184,7 +218,7 @@ absl::StatusOr<std::string> EmitYaml(const YamlNode& root, const std::vector<std
     return absl::InternalError(absl::StrCat("YAML emitter: ", out.GetLastError()));
   }
   std::string text;
-  for (const std::string& line : header) absl::StrAppend(&text, "# ", line, "\n");
+  for (const std::string& line : header) absl::StrAppend(&text, "# ", CommentText(line), "\n");
   absl::StrAppend(&text, out.c_str(), "\n");
   return text;
 }

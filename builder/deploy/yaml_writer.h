@@ -56,8 +56,16 @@ class YamlNode {
 // True unless `s` is a plain scalar that every YAML reader reads back as this same string.
 bool YamlNeedsQuotes(absl::string_view s);
 
+// Text safe inside one "# ..." comment line (YAML, Dockerfile): every line break YAML or a
+// Dockerfile knows (\n, \r, NEL, LS, PS), every other control character and the
+// non-characters U+FFFE and U+FFFF (not printable in YAML) become spaces,
+// so no input (a label from a spec, say) can end the comment and add keys or instructions.
+std::string CommentText(absl::string_view text);
+
 // Emits `root` as a block-style YAML document ending in a newline. `header` lines (without
-// "# ") are written first as comments. Fails on scalars that are not valid UTF-8.
+// "# ") are written first as comments (through CommentText). Every scalar that is not a plain
+// word is double-quoted with escapes, so no value can add keys. Fails on scalars that are not
+// valid UTF-8.
 absl::StatusOr<std::string> EmitYaml(const YamlNode& root, const std::vector<std::string>& header);
 
 }  // namespace stowage

@@ -138,5 +138,23 @@ TEST(ComposeTest, Deterministic) {
   EXPECT_EQ(a->production, b->production);
 }
 
+TEST(ComposeTest, LongValuesAreErrorsOrOutputNeverACrash) {
+  std::string digits(1 << 20, '1');
+  ComposeSpec spec = Bookstore();
+  spec.ports = {digits + ":" + digits};  // matches the port grammar: fine for RE2
+  EXPECT_TRUE(GenerateCompose(spec).ok());
+  spec.ports = {digits + ":" + digits + "/x"};
+  EXPECT_FALSE(GenerateCompose(spec).ok());
+  spec = Bookstore();
+  spec.restart = "on-failure:" + digits;
+  EXPECT_TRUE(GenerateCompose(spec).ok());
+  spec = Bookstore();
+  spec.environment["GREETING"] = "${A:-" + std::string(1 << 20, 'x');
+  EXPECT_TRUE(GenerateCompose(spec).ok());
+  spec = Bookstore();
+  spec.postgres_image = std::string(1 << 20, 'p') + "!";
+  EXPECT_FALSE(GenerateCompose(spec).ok());
+}
+
 }  // namespace
 }  // namespace stowage

@@ -149,5 +149,23 @@ TEST(HerokuSpecFromJsonTest, ParsesAndRejectsUnknownFields) {
   EXPECT_FALSE(HerokuSpecFromJson(nlohmann::json::parse(R"({"config":{"A":1}})")).ok());
 }
 
+TEST(HerokuYmlTest, LongValuesAreErrorsOrOutputNeverACrash) {
+  // std::regex on long spec values overflowed the stack; RE2 is linear and does not recurse.
+  std::string big(1 << 20, 'a');
+  HerokuSpec spec = BookstoreSpec();
+  spec.processes["web"] = big + " $PORT";
+  spec.config["GREETING"] = big;
+  EXPECT_TRUE(GenerateHerokuYml(spec).ok());
+  spec.processes["web"] = big;  // no $PORT anywhere
+  EXPECT_FALSE(GenerateHerokuYml(spec).ok());
+  spec = BookstoreSpec();
+  spec.config[big + "-"] = "x";  // not a name: RE2 says so in one pass
+  EXPECT_FALSE(GenerateHerokuYml(spec).ok());
+  EXPECT_FALSE(ParseAddon(big + ":" + std::string(1 << 20, 'A') + "-").ok());
+  spec = BookstoreSpec();
+  spec.repository = big;
+  EXPECT_FALSE(GenerateHerokuYml(spec).ok());
+}
+
 }  // namespace
 }  // namespace stowage

@@ -84,5 +84,17 @@ TEST(InterpolationTest, RecognisesReferencesOnly) {
   EXPECT_FALSE(IsInterpolationOnly("literal"));
 }
 
+TEST(InterpolationTest, LongValuesAreLinearNotACrash) {
+  // A long "${..." Env value made std::regex recurse until the stack overflowed (SIGSEGV).
+  std::string open = "${A:-" + std::string(1 << 20, 'x');
+  EXPECT_FALSE(IsInterpolationOnly(open));
+  EXPECT_TRUE(IsInterpolationOnly(open + "}"));
+  EXPECT_FALSE(SecretValueReason(open).has_value());
+  std::string many;
+  for (int i = 0; i < 100000; ++i) many += "${V" + std::to_string(i) + "} ";
+  EXPECT_FALSE(SecretValueReason(many).has_value());
+  EXPECT_TRUE(SecretValueReason(std::string(1 << 20, ' ') + "AKIAABCDEFGHIJKLMNOP").has_value());
+}
+
 }  // namespace
 }  // namespace stowage

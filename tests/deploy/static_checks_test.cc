@@ -309,5 +309,24 @@ TEST(RobustnessTest, OddInputsGiveFindingsOrErrorsNeverCrashes) {
   }
 }
 
+TEST(ImageConfigTest, WrongTypesAreFindingsNamingTheField) {
+  // Wrong types used to be skipped silently; now each is an STW014 finding and the other
+  // checks still run with the field read as absent.
+  auto findings = CheckImageConfig(
+      nlohmann::json::parse(R"({"config":{"Env":"A=1","User":"root","Labels":{"a":1}}})"), {});
+  std::vector<std::string> messages;
+  for (const Finding& f : findings) {
+    if (f.id == "STW014") messages.push_back(f.message);
+  }
+  EXPECT_EQ(messages,
+            (std::vector<std::string>{
+                "config.Env: expected an array, got a string (in the image config)",
+                "config.Labels.a: expected a string, got an integer (in the image config)"}));
+  EXPECT_NE(Find(findings, "STW005"), nullptr);  // still reports the root user
+  auto manifest = CheckImageManifest(nlohmann::json::parse(R"({"annotations":[]})"), {});
+  ASSERT_EQ(manifest.size(), 1u);
+  EXPECT_EQ(manifest[0].id, "STW014");
+}
+
 }  // namespace
 }  // namespace stowage

@@ -114,5 +114,22 @@ TEST(EmitYamlTest, LongScalarsStayOnOneLine) {
   EXPECT_EQ(*text, "web: \"" + long_command + "\"\n");
 }
 
+TEST(EmitYamlTest, HeaderLinesCannotEndTheirComment) {
+  // A label with a line break used to start a new line of YAML after "# ...".
+  YamlNode root = YamlNode::Map();
+  root.Set("a", "b");
+  auto text = EmitYaml(root, {"from //x:y\nevil: 1\r\xc2\x85nel\xe2\x80\xa8ls\x07"});
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(*text, "# from //x:y evil: 1  nel ls \na: b\n");
+  EXPECT_EQ(CommentText("caf\xc3\xa9 \xef\xbf\xbe"), "caf\xc3\xa9  ");
+}
+
+TEST(EmitYamlTest, ValuesYamlCannotCarryAreRefused) {
+  // yaml-cpp would write U+FFFD for U+FFFE: a silently different value.
+  YamlNode root = YamlNode::Map();
+  root.Set("a", "x\xef\xbf\xbey");
+  EXPECT_FALSE(EmitYaml(root, {}).ok());
+}
+
 }  // namespace
 }  // namespace stowage
