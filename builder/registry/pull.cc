@@ -429,6 +429,27 @@ absl::StatusOr<std::string> Pull(const PullRequest& request, RegistryClient* cli
   RETURN_IF_ERROR(source->Blob(config.digest, config.size, out + "/" + blob_path(config.digest)));
   std::fprintf(stderr, "pulled config %s\n", config.digest.c_str());
 
+  // The config is checked before any layer is fetched: a config that does not describe these
+  // layers fails the pull without downloading them.
+  std::string config_where = absl::StrCat("config ", config.digest, " from ", source->Where());
+  ASSIGN_OR_RETURN(std::string config_text,
+                   ReadFileCapped(out + "/" + blob_path(config.digest), limits::kMaxConfigBytes));
+  ASSIGN_OR_RETURN(nlohmann::json config_json, ParseJson(config_text, config_where));
+  JsonView config_root(config_json, config_where);
+  ASSIGN_OR_RETURN(JsonView rootfs, config_root.RequiredObject("rootfs"));
+  ASSIGN_OR_RETURN(std::vector<JsonView> diff_id_views,
+                   rootfs.RequiredArray("diff_ids", limits::kMaxLayers));
+  if (diff_id_views.size() != layers.size()) {
+    return rootfs.Error(absl::StrCat("diff_ids lists ", diff_id_views.size(),
+                                     " layers but the manifest ", layers.size()));
+  }
+  std::vector<std::string> diff_ids;
+  for (const JsonView& id : diff_id_views) {
+    ASSIGN_OR_RETURN(std::string diff_id, id.AsString(kMaxDigestLength));
+    if (absl::Status valid = ValidateDigest(diff_id); !valid.ok()) return id.Error(valid.message());
+    diff_ids.push_back(std::move(diff_id));
+  }
+
   // Layers in parallel; each distinct digest once.
   std::vector<const PulledDescriptor*> unique;
   std::set<std::string> seen;
@@ -469,24 +490,6 @@ absl::StatusOr<std::string> Pull(const PullRequest& request, RegistryClient* cli
   }  // joins every download that started
   RETURN_IF_ERROR(first_error);
 
-  std::string config_where = absl::StrCat("config ", config.digest, " from ", source->Where());
-  ASSIGN_OR_RETURN(std::string config_text,
-                   ReadFileCapped(out + "/" + blob_path(config.digest), limits::kMaxConfigBytes));
-  ASSIGN_OR_RETURN(nlohmann::json config_json, ParseJson(config_text, config_where));
-  JsonView config_root(config_json, config_where);
-  ASSIGN_OR_RETURN(JsonView rootfs, config_root.RequiredObject("rootfs"));
-  ASSIGN_OR_RETURN(std::vector<JsonView> diff_id_views,
-                   rootfs.RequiredArray("diff_ids", limits::kMaxLayers));
-  if (diff_id_views.size() != layers.size()) {
-    return rootfs.Error(absl::StrCat("diff_ids lists ", diff_id_views.size(),
-                                     " layers but the manifest ", layers.size()));
-  }
-  std::vector<std::string> diff_ids;
-  for (const JsonView& id : diff_id_views) {
-    ASSIGN_OR_RETURN(std::string diff_id, id.AsString(kMaxDigestLength));
-    if (absl::Status valid = ValidateDigest(diff_id); !valid.ok()) return id.Error(valid.message());
-    diff_ids.push_back(std::move(diff_id));
-  }
   if (platform_json.is_null()) {
     ASSIGN_OR_RETURN(std::string arch,
                      config_root.OptionalString("architecture", "", kMaxPlatformField));

@@ -153,6 +153,9 @@ TEST_F(HostilePullTest, WrongTypesInConfigs) {
   }
   ExpectRefused("manifest_config_diff_ids_object.json",
                 "rootfs.diff_ids: expected an array, got an object (in config sha256:");
+  // The config is checked before layers are fetched: no layer was downloaded for it.
+  std::string layer_hex(DigestHex(Sha256Digest(Fixture("layer.bin"))));
+  EXPECT_FALSE(ReadFile(root_ + "/out/blobs/sha256/" + layer_hex).ok());
   ExpectRefused("manifest_config_rootfs_string.json", "rootfs: expected an object, got a string");
   ExpectRefused("manifest_config_diff_id_number.json", "rootfs.diff_ids[0]: expected a string");
   ExpectRefused("manifest_config_diff_ids_missing_one.json",
