@@ -7,8 +7,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "builder/cli/command.h"
+#include "builder/common/capped_read.h"
 #include "builder/common/files.h"
 #include "builder/common/json_file.h"
+#include "builder/common/limits.h"
 #include "builder/common/status_macros.h"
 #include "builder/deploy/findings.h"
 #include "builder/deploy/live_checks.h"
@@ -103,7 +105,7 @@ absl::Status CheckMain(const std::vector<std::string>& args) {
   if (flags.Has("heroku-yml")) {
     anything = true;
     std::string path = flags.Get("heroku-yml");
-    ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    ASSIGN_OR_RETURN(std::string text, ReadFileCapped(path, limits::kMaxSpecBytes));
     ASSIGN_OR_RETURN(std::vector<Finding> more, CheckHerokuYml(text, image_config, path));
     // With a heroku.yml, its run.web decides STW006, not the image's command alone.
     findings.erase(std::remove_if(findings.begin(), findings.end(),
@@ -113,7 +115,7 @@ absl::Status CheckMain(const std::vector<std::string>& args) {
   }
   for (const std::string& path : flags.GetAll("compose")) {
     anything = true;
-    ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    ASSIGN_OR_RETURN(std::string text, ReadFileCapped(path, limits::kMaxSpecBytes));
     ASSIGN_OR_RETURN(std::vector<Finding> more, CheckComposeFile(text, path));
     add(more);
   }

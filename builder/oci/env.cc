@@ -1,5 +1,6 @@
 #include "builder/oci/env.h"
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "builder/common/status_macros.h"
@@ -10,11 +11,24 @@ namespace {
 
 bool IsNameChar(char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
-const std::string* Lookup(const EnvList& vars, absl::string_view name) {
-  for (const auto& [key, value] : vars) {
-    if (key == name) return &value;
+// Positions of each key in an EnvList: lookups and updates stay O(1), so a base config with
+// thousands of Env entries (capped at limits::kMaxConfigEntries) costs linear time, not n^2.
+using EnvIndex = absl::flat_hash_map<std::string, size_t>;
+
+EnvIndex IndexOf(const EnvList& vars) {
+  EnvIndex index;
+  for (size_t i = 0; i < vars.size(); ++i) index.emplace(vars[i].first, i);
+  return index;
+}
+
+// Sets `key` in `vars`: an existing key keeps its position (as in a Dockerfile).
+void Set(EnvList& vars, EnvIndex& index, const std::string& key, std::string value) {
+  auto [it, inserted] = index.emplace(key, vars.size());
+  if (inserted) {
+    vars.emplace_back(key, std::move(value));
+  } else {
+    vars[it->second].second = std::move(value);
   }
-  return nullptr;
 }
 
 }  // namespace
@@ -33,27 +47,28 @@ absl::Status ValidateEnvKey(absl::string_view key) {
 absl::StatusOr<EnvList> ParseEnvEntries(const std::vector<std::string>& entries,
                                         const std::string& where) {
   EnvList out;
+  EnvIndex index;
   for (const std::string& entry : entries) {
     size_t eq = entry.find('=');
     if (eq == std::string::npos || eq == 0) {
       return absl::InvalidArgumentError(
-          absl::StrCat("bad Env entry \"", entry, "\" in ", where, ": want KEY=VALUE"));
+          absl::StrCat("bad Env entry \"", absl::string_view(entry).substr(0, 100),
+                       entry.size() > 100 ? "..." : "", "\" in ", where, ": want KEY=VALUE"));
     }
-    std::string key = entry.substr(0, eq);
-    std::string value = entry.substr(eq + 1);
-    bool replaced = false;
-    for (auto& kv : out) {
-      if (kv.first == key) {
-        kv.second = value;
-        replaced = true;
-      }
-    }
-    if (!replaced) out.emplace_back(key, value);
+    Set(out, index, entry.substr(0, eq), entry.substr(eq + 1));
   }
   return out;
 }
 
-std::string ExpandEnvValue(absl::string_view value, const EnvList& vars) {
+namespace {
+
+// One pass over `value` (each '$' looks ahead once, a '${' without '}' ends the scan), and
+// O(1) lookups: linear in the value.
+std::string Expand(absl::string_view value, const EnvList& vars, const EnvIndex& index) {
+  auto lookup = [&](absl::string_view name) -> const std::string* {
+    auto it = index.find(std::string(name));
+    return it == index.end() ? nullptr : &vars[it->second].second;
+  };
   std::string out;
   for (size_t i = 0; i < value.size(); ++i) {
     char c = value[i];
@@ -73,7 +88,7 @@ std::string ExpandEnvValue(absl::string_view value, const EnvList& vars) {
         break;
       }
       absl::string_view name = value.substr(i + 2, close - i - 2);
-      if (const std::string* v = Lookup(vars, name)) out.append(*v);
+      if (const std::string* v = lookup(name)) out.append(*v);
       i = close;
       continue;
     }
@@ -83,26 +98,26 @@ std::string ExpandEnvValue(absl::string_view value, const EnvList& vars) {
       out.push_back(c);  // a lone '$'
       continue;
     }
-    if (const std::string* v = Lookup(vars, value.substr(i + 1, end - i - 1))) out.append(*v);
+    if (const std::string* v = lookup(value.substr(i + 1, end - i - 1))) out.append(*v);
     i = end - 1;
   }
   return out;
 }
 
+}  // namespace
+
+std::string ExpandEnvValue(absl::string_view value, const EnvList& vars) {
+  return Expand(value, vars, IndexOf(vars));
+}
+
 absl::StatusOr<EnvList> MergeEnv(const EnvList& base,
                                  const std::map<std::string, std::string>& overrides) {
+  const EnvIndex base_index = IndexOf(base);
   EnvList out = base;
+  EnvIndex index = base_index;
   for (const auto& [key, value] : overrides) {
     RETURN_IF_ERROR(ValidateEnvKey(key));
-    std::string expanded = ExpandEnvValue(value, base);
-    bool replaced = false;
-    for (auto& kv : out) {
-      if (kv.first == key) {
-        kv.second = expanded;
-        replaced = true;
-      }
-    }
-    if (!replaced) out.emplace_back(key, expanded);
+    Set(out, index, key, Expand(value, base, base_index));
   }
   return out;
 }

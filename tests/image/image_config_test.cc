@@ -1,6 +1,7 @@
 #include "builder/oci/image_config.h"
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -184,6 +185,35 @@ TEST(ImageConfig, EnvKeyWithoutNameIsAnError) {
   EXPECT_TRUE(absl::StrContains(config.status().message(), "without a name"));
   o.env = {{"A=B", "value"}};
   EXPECT_FALSE(BuildConfig(nullptr, o, {}).ok());
+}
+
+TEST(Env, LongValuesAndLargeEnvironments) {
+  // Hostile shapes for the $VAR scanner: an unterminated ${ of 1 MB, 100,000 references, and a
+  // base config with 10,000 entries merged with 10,000 more (an index, not a scan per key).
+  EnvList vars = {{"A", "1"}};
+  std::string open = "${" + std::string(1 << 20, 'A');
+  EXPECT_EQ(ExpandEnvValue(open, vars), open);
+  std::string refs;
+  for (int i = 0; i < 100000; ++i) refs += "${A}$A";
+  EXPECT_EQ(ExpandEnvValue(refs, vars), std::string(200000, '1'));
+  std::vector<std::string> entries;
+  std::map<std::string, std::string> overrides;
+  for (int i = 0; i < 10000; ++i) {
+    entries.push_back("K" + std::to_string(i) + "=v");
+    overrides["N" + std::to_string(i)] = "$K" + std::to_string(i);
+  }
+  entries.push_back("K0=again");  // a repeated key keeps its first position, takes the last value
+  auto base = ParseEnvEntries(entries, "base");
+  ASSERT_TRUE(base.ok());
+  ASSERT_EQ(base->size(), 10000u);
+  EXPECT_EQ((*base)[0], (std::pair<std::string, std::string>{"K0", "again"}));
+  auto merged = MergeEnv(*base, overrides);
+  ASSERT_TRUE(merged.ok());
+  EXPECT_EQ(merged->size(), 20000u);
+  EXPECT_EQ(merged->back().second, "v");
+  auto bad = ParseEnvEntries({std::string(1 << 20, 'x')}, "base");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_LT(bad.status().message().size(), 300u);  // the entry is not echoed whole
 }
 
 TEST(Env, ExpandHandlesEdgeCases) {

@@ -1,5 +1,7 @@
 #include "builder/tar/layer_spec.h"
 
+#include <dirent.h>
+
 #include "gtest/gtest.h"
 
 namespace stowage {
@@ -112,6 +114,26 @@ TEST(LayerSpecTest, NumbersAreRangeCheckedNotWrapped) {
 
 TEST(LayerSpecTest, ReadsFilesAndReportsBadJson) {
   EXPECT_FALSE(ReadLayerSpec("/nonexistent/spec.json", nullptr).ok());
+}
+
+// Hostile specs as files (also seeds for the fuzz targets): each is an error naming the file.
+TEST(LayerSpecTest, HostileSpecFilesAreErrors) {
+  const std::string dir = "tests/layer/testdata/hostile_specs";
+  DIR* d = opendir(dir.c_str());
+  ASSERT_NE(d, nullptr);
+  int files = 0;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name.size() < 5 || name.substr(name.size() - 5) != ".json") continue;
+    ++files;
+    auto spec = ReadLayerSpec(dir + "/" + name, nullptr);
+    EXPECT_FALSE(spec.ok()) << name << " was accepted";
+    if (!spec.ok()) {
+      EXPECT_NE(spec.status().message().find(name), std::string::npos) << spec.status();
+    }
+  }
+  closedir(d);
+  EXPECT_GE(files, 13);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "builder/registry/credentials.h"
 
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -151,6 +152,34 @@ esac
   EXPECT_TRUE(not_found);
   out = RunCredentialHelper("missing-helper-xyz", "h", &not_found);
   EXPECT_FALSE(out.ok());
+}
+
+// Hostile config.json files and helper answers (testdata/hostile_docker_config, also fuzz seeds):
+// errors, never exceptions, and never the file's text in the message.
+TEST(CredentialsTest, HostileConfigFilesAreErrors) {
+  const std::string dir = "tests/registry/testdata/hostile_docker_config";
+  DIR* d = opendir(dir.c_str());
+  ASSERT_NE(d, nullptr);
+  int files = 0;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name.size() < 5 || name.substr(name.size() - 5) != ".json") continue;
+    ++files;
+    auto text = ReadFile(dir + "/" + name);
+    ASSERT_TRUE(text.ok());
+    if (name.rfind("helper_output_", 0) == 0) {
+      EXPECT_FALSE(ParseHelperOutput(*text, "x").ok()) << name;
+      continue;
+    }
+    auto config = DockerConfig::Parse(*text, name);
+    if (config.ok()) {
+      EXPECT_FALSE(ResolveCredentials(*config, "h", NeverCalled()).ok()) << name << " was accepted";
+    } else {
+      EXPECT_EQ(config.status().message().find("dXNlcjpw"), std::string::npos) << config.status();
+    }
+  }
+  closedir(d);
+  EXPECT_GE(files, 10);
 }
 
 }  // namespace
