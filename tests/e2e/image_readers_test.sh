@@ -151,7 +151,7 @@ expect_error bad_repo_tag 'invalid image reference "Uppercase/App:1"'
 expect_error not_a_layer_descriptor 'does not describe a layer: mediaType "application/vnd.oci.image.config.v1\+json"'
 expect_error not_a_layer_target "does not have mandatory providers: 'LayerInfo'"
 expect_error zstd_in_docker "zstd layers need format"
-expect_error on_malformed_base "malformed base config: rootfs.diff_ids is not a list"
+expect_error on_malformed_base "rootfs.diff_ids: expected an array, got a string \(in the base config\)"
 [[ -z "$(ls -A "$bin/bad/tampered_layout" 2>/dev/null)" ]] || fail "a failed layout left files behind"
 pass "bad inputs fail with clear errors"
 
