@@ -249,10 +249,10 @@ absl::StatusOr<BuiltImage> AssembleImage(const ImageInputs& inputs) {
   ASSIGN_OR_RETURN(nlohmann::json config,
                    BuildConfig(base_config_ptr, inputs.options, inputs.layers));
   if (base_manifest_ptr != nullptr) {
-    size_t base_layers = 0;
-    if (auto it = base_manifest.find("layers"); it != base_manifest.end() && it->is_array()) {
-      base_layers = it->size();
-    }
+    ASSIGN_OR_RETURN(
+        std::vector<JsonView> layer_views,
+        JsonView(base_manifest, "the base manifest").OptionalArray("layers", limits::kMaxLayers));
+    size_t base_layers = layer_views.size();
     size_t base_diff_ids = config["rootfs"]["diff_ids"].size() - inputs.layers.size();
     if (base_layers != base_diff_ids) {
       return absl::InvalidArgumentError(absl::StrCat("the base manifest has ", base_layers,
