@@ -1,11 +1,15 @@
-# The two commands of the README's quick start, plus benchmarks and formatting.
-.PHONY: run test bench fmt
+# The two commands of the README's quick start, plus fuzzing, benchmarks and formatting.
+.PHONY: run test fuzz bench fmt
 
 run:  ## build the example image, push it, write deploy manifests, run it locally
 	bash scripts/run_example.sh
 
 test:  ## every test: Bazel units and end-to-end checks; ends with "N passed, N failed"
 	bash scripts/test.sh
+
+fuzz:  ## every libFuzzer target for $FUZZ_SECONDS (default 60) each; see docs/fuzzing.md
+	bash scripts/setup.sh
+	bash scripts/fuzz.sh
 
 bench:  ## benchmarks against peer tools, side by side (not part of `make test`)
 	bash bench/run
