@@ -24,10 +24,13 @@ using CurlUrl = std::unique_ptr<CURLU, CurlUrlDeleter>;
 
 bool GetPart(CURLU* u, CURLUPart part, unsigned flags, std::string* out) {
   char* value = nullptr;
-  if (curl_url_get(u, part, &value, flags) != CURLUE_OK || value == nullptr) return false;
-  *out = value;
+  CURLUcode code = curl_url_get(u, part, &value, flags);
+  // Freed whatever the result: libcurl 7.88 returns CURLUE_BAD_HOSTNAME for a host that is
+  // not valid IDN (CURLU_PUNYCODE) with its copy of the host still in `value`.
+  bool ok = code == CURLUE_OK && value != nullptr;
+  if (ok) *out = value;
   curl_free(value);
-  return true;
+  return ok;
 }
 
 bool IsHostNameChar(char c) { return absl::ascii_isalnum(c) || c == '.' || c == '-'; }
