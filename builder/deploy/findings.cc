@@ -4,7 +4,11 @@
 #include <cstdlib>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "builder/deploy/secrets.h"
 #include "builder/net/server_text.h"
 
 namespace stowage {
@@ -115,11 +119,30 @@ Finding MakeFinding(const std::string& id, std::string message) {
   return MakeFinding(id, RuleById(id).severity, std::move(message));
 }
 
+namespace {
+
+// Messages quote names and values from the files and sites checked. Each check quotes with
+// care, and this is the second line of defence: a word that looks like a secret (a token, a
+// URL with a password, a high-entropy run) is never printed, wherever a malformed file put it.
+std::string RedactSecretLookingWords(absl::string_view message) {
+  std::vector<std::string> words = absl::StrSplit(message, ' ');
+  for (std::string& word : words) {
+    // (A word we already redacted, "SECRET_KEY=<redacted>", is ours, not a secret.)
+    if (!absl::StrContains(word, "<redacted>") && SecretValueReason(word).has_value()) {
+      word = "<redacted>";
+    }
+  }
+  return absl::StrJoin(words, " ");
+}
+
+}  // namespace
+
 Finding MakeFinding(const std::string& id, Severity severity, std::string message) {
   const CheckRule& rule = RuleById(id);
-  // Messages quote names and values from the files and sites checked: whatever they hold,
-  // a finding stays one printable line (control characters and invalid UTF-8 escaped).
-  return Finding{rule.id, severity, net::SafeForTerminal(message), rule.fix};
+  // Whatever the checked file or site holds, a finding is one printable line (control
+  // characters and invalid UTF-8 escaped) without secrets.
+  return Finding{rule.id, severity, RedactSecretLookingWords(net::SafeForTerminal(message)),
+                 rule.fix};
 }
 
 std::string FormatFinding(const Finding& finding) {

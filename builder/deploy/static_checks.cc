@@ -104,6 +104,18 @@ absl::StatusOr<YAML::Node> ParseYaml(const std::string& text, const std::string&
   }
 }
 
+// The obsolete `version:` value for STW011: a version number as written ("3.8"), anything
+// else only described (an unterminated quote can make it swallow the rest of the file).
+std::string QuotedVersion(const YAML::Node& node) {
+  std::string value = Scalar(node);
+  constexpr size_t kMaxVersion = 16;
+  bool plausible = !value.empty() && value.size() <= kMaxVersion &&
+                   std::all_of(value.begin(), value.end(),
+                               [](char c) { return absl::ascii_isdigit(c) || c == '.'; });
+  if (plausible) return absl::StrCat("\"", value, "\"");
+  return absl::StrCat("(not a version number, ", value.size(), " characters)");
+}
+
 // Environment of a Compose service: a map, or a list of "K=V" / "K".
 std::vector<std::pair<std::string, std::string>> ComposeEnvironment(const YAML::Node& service) {
   std::vector<std::pair<std::string, std::string>> env;
@@ -502,7 +514,7 @@ absl::StatusOr<std::vector<Finding>> CheckComposeFileOrThrow(const std::string& 
   }
   if (root["version"]) {
     findings.push_back(
-        MakeFinding("STW011", absl::StrCat(where, ": version: ", Scalar(root["version"]))));
+        MakeFinding("STW011", absl::StrCat(where, ": version: ", QuotedVersion(root["version"]))));
   }
   YAML::Node services = root["services"];
   if (!services || !services.IsMap()) return findings;

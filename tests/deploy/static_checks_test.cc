@@ -280,6 +280,30 @@ TEST(RobustnessTest, FindingsQuoteFileTextEscaped) {
   }
 }
 
+// Found by tests/fuzz/check_yaml_fuzzer: an unterminated quote made `version:` swallow the
+// rest of the file, and STW011 quoted all of it, secrets included. No finding prints a
+// secret-looking value, wherever the file put it.
+TEST(RobustnessTest, FindingsNeverQuoteSecretLookingText) {
+  const std::string token = "ghp_" + std::string("Zq9canary7TnSecretAbCdEfGh");
+  const std::string compose =
+      "version: '3.8\nservices:\n  web:\n    environment:\n"
+      "      - API_TOKEN=" +
+      token +
+      "\n'\n"
+      "services:\n  web:\n    image: " +
+      token + "\n";
+  auto compose_findings = CheckComposeFile(compose, "compose.yaml");
+  ASSERT_TRUE(compose_findings.ok());
+  auto manifest_findings = CheckImageManifest(
+      nlohmann::json{{"mediaType", token}, {"annotations", {{token, "x"}}}}, {false, true});
+  std::vector<Finding> all = *compose_findings;
+  all.insert(all.end(), manifest_findings.begin(), manifest_findings.end());
+  ASSERT_GE(all.size(), 2u);  // STW011 (version), STW009 (manifest media type)
+  for (const Finding& f : all) {
+    EXPECT_EQ(f.message.find("Zq9canary"), std::string::npos) << f.id << ": " << f.message;
+  }
+}
+
 TEST(RobustnessTest, OddInputsGiveFindingsOrErrorsNeverCrashes) {
   for (const char* json : {"null", "[]", "1", "{}", R"({"config":1})", R"({"config":{"Env":1}})",
                            R"({"config":{"Env":[1,"A",null],"User":5,"Labels":{"a":1},"Cmd":"x"}})",
