@@ -1,6 +1,8 @@
 // Whole-file reads with a cap, for files whose size someone else controls (manifests, configs,
 // specs, descriptors): a file over the cap is an error, never a partial read or a runaway
-// allocation, and /dev/zero or a FIFO that never ends stops at the cap too.
+// allocation. Regular files and pipes (a path given on the command line may be `<(...)`) are
+// read; a device such as /dev/zero is refused, and a FIFO nobody writes to reads as empty
+// instead of blocking (builder/common/files.h, ReadFile with PipePolicy::kAllow).
 #ifndef STOWAGE_BUILDER_COMMON_CAPPED_READ_H_
 #define STOWAGE_BUILDER_COMMON_CAPPED_READ_H_
 

@@ -27,19 +27,19 @@ absl::Status ComposeMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(std::string descriptor_path, flags.Require("descriptor"));
   ASSIGN_OR_RETURN(std::string out, flags.Require("out"));
   ASSIGN_OR_RETURN(std::string prod_out, flags.Require("prod-out"));
+  RETURN_IF_ERROR(CheckOutputPaths({{"--out", out}, {"--prod-out", prod_out}},
+                                   {{"--spec", spec_path}, {"--descriptor", descriptor_path}}));
 
   ASSIGN_OR_RETURN(nlohmann::json spec_json, ReadJsonFile(spec_path));
   ASSIGN_OR_RETURN(std::string digest, ReadDescriptorDigest(descriptor_path));
   ASSIGN_OR_RETURN(ComposeSpec spec, ComposeSpecFromJson(spec_json, digest));
   ASSIGN_OR_RETURN(ComposeFiles files, GenerateCompose(spec));
-  // Both files are written to temporary names first and renamed only when both are complete.
+  // Both files appear together or neither does.
   ASSIGN_OR_RETURN(AtomicFile first, AtomicFile::Create(out));
   ASSIGN_OR_RETURN(AtomicFile second, AtomicFile::Create(prod_out));
   RETURN_IF_ERROR(first.Write(files.development));
   RETURN_IF_ERROR(second.Write(files.production));
-  RETURN_IF_ERROR(first.Commit());
-  RETURN_IF_ERROR(second.Commit());
-  return absl::OkStatus();
+  return CommitOutputs({&first, &second});
 }
 
 }  // namespace

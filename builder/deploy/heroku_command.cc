@@ -28,6 +28,8 @@ absl::Status HerokuMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(std::string descriptor_path, flags.Require("descriptor"));
   ASSIGN_OR_RETURN(std::string yml_path, flags.Require("heroku-yml"));
   ASSIGN_OR_RETURN(std::string dockerfile_path, flags.Require("dockerfile"));
+  RETURN_IF_ERROR(CheckOutputPaths({{"--heroku-yml", yml_path}, {"--dockerfile", dockerfile_path}},
+                                   {{"--spec", spec_path}, {"--descriptor", descriptor_path}}));
 
   ASSIGN_OR_RETURN(nlohmann::json spec_json, ReadJsonFile(spec_path));
   ASSIGN_OR_RETURN(HerokuSpec spec, HerokuSpecFromJson(spec_json));
@@ -35,14 +37,12 @@ absl::Status HerokuMain(const std::vector<std::string>& args) {
   // Render both before writing either: bad input leaves no output at all.
   ASSIGN_OR_RETURN(std::string yml, GenerateHerokuYml(spec));
   ASSIGN_OR_RETURN(std::string dockerfile, GenerateHerokuDockerfile(spec, digest));
-  // Both files are written to temporary names first and renamed only when both are complete.
+  // Both files appear together or neither does.
   ASSIGN_OR_RETURN(AtomicFile first, AtomicFile::Create(yml_path));
   ASSIGN_OR_RETURN(AtomicFile second, AtomicFile::Create(dockerfile_path));
   RETURN_IF_ERROR(first.Write(yml));
   RETURN_IF_ERROR(second.Write(dockerfile));
-  RETURN_IF_ERROR(first.Commit());
-  RETURN_IF_ERROR(second.Commit());
-  return absl::OkStatus();
+  return CommitOutputs({&first, &second});
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "builder/common/files.h"
+#include "builder/common/status_macros.h"
 
 namespace stowage {
 
@@ -42,8 +43,7 @@ std::string Sha256Digest(absl::string_view data) {
 }
 
 absl::StatusOr<std::string> Sha256OfFile(const std::string& path) {
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return ErrnoStatus("cannot open", path);
+  ASSIGN_OR_RETURN(FILE * f, OpenRegularFileStream(path));
   Sha256 h;
   std::vector<char> buf(1 << 20);
   size_t n;

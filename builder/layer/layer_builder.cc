@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <optional>
 #include <thread>
 
 #include "absl/strings/numbers.h"
@@ -82,8 +83,19 @@ absl::StatusOr<LayerOptions> ResolveLayerOptions(const LayerSpec& spec,
 absl::StatusOr<LayerDescriptor> BuildLayer(const LayerSpec& spec, const LayerOptions& options,
                                            const std::string& blob_path,
                                            const std::string& descriptor_path) {
+  if (!descriptor_path.empty()) {
+    RETURN_IF_ERROR(CheckOutputPaths(
+        {{"the blob", blob_path, OutputKind::kFile}, {"the descriptor", descriptor_path}}));
+  }
   ASSIGN_OR_RETURN(std::vector<TarEntry> entries, PlanEntries(spec));
+  // Both outputs are opened before the long work, so a path that may not be replaced is
+  // refused at once.
   ASSIGN_OR_RETURN(AtomicFile blob, AtomicFile::Create(blob_path));
+  std::optional<AtomicFile> descriptor;
+  if (!descriptor_path.empty()) {
+    ASSIGN_OR_RETURN(AtomicFile file, AtomicFile::Create(descriptor_path));
+    descriptor.emplace(std::move(file));
+  }
   AtomicFileSink file_sink(&blob);
   HashingSink compressed(&file_sink);
   ASSIGN_OR_RETURN(
@@ -110,17 +122,10 @@ absl::StatusOr<LayerDescriptor> BuildLayer(const LayerSpec& spec, const LayerOpt
     RETURN_IF_ERROR(blob.Commit());
     return d;
   }
-  // Both outputs or neither: the descriptor goes to a temp file first, the blob is renamed,
-  // then the descriptor; if that last rename fails the blob is removed again.
-  ASSIGN_OR_RETURN(AtomicFile descriptor, AtomicFile::Create(descriptor_path));
+  // Both outputs or neither (and what they replace stays until both are in place).
   ASSIGN_OR_RETURN(std::string descriptor_text, CanonicalJson(d.ToJson(), descriptor_path));
-  RETURN_IF_ERROR(descriptor.Write(descriptor_text));
-  RETURN_IF_ERROR(blob.Commit());
-  absl::Status s = descriptor.Commit();
-  if (!s.ok()) {
-    unlink(blob_path.c_str());
-    return s;
-  }
+  RETURN_IF_ERROR(descriptor->Write(descriptor_text));
+  RETURN_IF_ERROR(CommitOutputs({&blob, &*descriptor}));
   return d;
 }
 

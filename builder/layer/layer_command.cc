@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "builder/cli/command.h"
+#include "builder/common/output_path.h"
 #include "builder/common/status_macros.h"
 #include "builder/layer/layer_builder.h"
 #include "builder/tar/layer_spec.h"
@@ -28,6 +29,9 @@ absl::Status LayerMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(std::string spec_path, flags.Require("spec"));
   ASSIGN_OR_RETURN(std::string output, flags.Require("output"));
   ASSIGN_OR_RETURN(std::string descriptor, flags.Require("descriptor"));
+  RETURN_IF_ERROR(CheckOutputPaths(
+      {{"--output", output, OutputKind::kFile}, {"--descriptor", descriptor, OutputKind::kFile}},
+      {{"--spec", spec_path, OutputKind::kFile}}));
   ASSIGN_OR_RETURN(LayerSpec spec, ReadLayerSpec(spec_path, std::getenv("SOURCE_DATE_EPOCH")));
   ASSIGN_OR_RETURN(LayerOptions options,
                    ResolveLayerOptions(spec, flags.Get("compression"), flags.Get("level"),

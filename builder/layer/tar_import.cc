@@ -183,8 +183,9 @@ std::string Where(const TarImportOptions& options) { return options.tar_path; }
 }  // namespace
 
 absl::StatusOr<LayerDescriptor> ImportTar(const TarImportOptions& options) {
-  std::unique_ptr<FILE, FileCloser> file(std::fopen(options.tar_path.c_str(), "rb"));
-  if (file == nullptr) return ErrnoStatus("cannot open", options.tar_path);
+  // A regular file only: a FIFO or a device named as a tar would block or never end.
+  ASSIGN_OR_RETURN(FILE * opened, OpenRegularFileStream(options.tar_path));
+  std::unique_ptr<FILE, FileCloser> file(opened);
   RawSource raw(file.get(), options.tar_path);
 
   // 1. The decoder: libarchive's "raw" format hands out the decompressed stream as one entry.
@@ -231,6 +232,11 @@ absl::StatusOr<LayerDescriptor> ImportTar(const TarImportOptions& options) {
 
   // 2. Where the bytes go. Kept: nowhere but the hashes (the file is the blob). Recompressed:
   // decompressed tar -> compressor -> hash -> new blob. Copied: raw bytes -> new blob.
+  std::optional<AtomicFile> descriptor;
+  if (!options.descriptor.empty()) {
+    ASSIGN_OR_RETURN(AtomicFile created, AtomicFile::Create(options.descriptor));
+    descriptor.emplace(std::move(created));
+  }
   std::optional<AtomicFile> blob;
   std::unique_ptr<AtomicFileSink> file_sink;
   std::unique_ptr<HashingSink> compressed;
@@ -303,7 +309,14 @@ absl::StatusOr<LayerDescriptor> ImportTar(const TarImportOptions& options) {
     d.digest = raw.hash().Digest();
     d.size = static_cast<int64_t>(raw.hash().bytes());
   }
-  if (blob.has_value()) RETURN_IF_ERROR(blob->Commit());
+  std::vector<PendingOutput*> pending;
+  if (blob.has_value()) pending.push_back(&*blob);
+  if (descriptor.has_value()) {
+    ASSIGN_OR_RETURN(std::string text, CanonicalJson(d.ToJson(), options.descriptor));
+    RETURN_IF_ERROR(descriptor->Write(text));
+    pending.push_back(&*descriptor);
+  }
+  RETURN_IF_ERROR(CommitOutputs(pending));
   return d;
 }
 

@@ -28,9 +28,12 @@ struct TarImportOptions {
   // they already have it).
   std::optional<LayerOptions> recompress;
   std::string output;
+  // Where the descriptor JSON goes (empty: not written); committed together with the new blob.
+  std::string descriptor;
 };
 
-// Describes the layer (and writes the new blob, when asked). On error nothing is left behind.
+// Describes the layer (and writes the new blob and the descriptor, when asked: both or
+// neither). On error nothing is left behind.
 absl::StatusOr<LayerDescriptor> ImportTar(const TarImportOptions& options);
 
 }  // namespace stowage

@@ -1,7 +1,5 @@
 // `stowage tar-layer --tar FILE --descriptor OUT [--expect C] [--output BLOB --compression C]`:
 // a tar file made by another tool (oci_image's `tars`) described as a layer, in one pass.
-#include <unistd.h>
-
 #include "builder/cli/command.h"
 #include "builder/common/files.h"
 #include "builder/common/json_file.h"
@@ -49,11 +47,11 @@ absl::Status TarLayerMain(const std::vector<std::string>& args) {
     options.recompress = to;
     options.output = flags.Get("output");
   }
-  ASSIGN_OR_RETURN(LayerDescriptor d, ImportTar(options));
-  ASSIGN_OR_RETURN(std::string descriptor, CanonicalJson(d.ToJson(), descriptor_path));
-  absl::Status written = WriteFileAtomically(descriptor_path, descriptor);
-  if (!written.ok() && !options.output.empty()) unlink(options.output.c_str());
-  return written;
+  std::vector<NamedPath> outputs = {{"--descriptor", descriptor_path}};
+  if (!options.output.empty()) outputs.push_back({"--output", options.output});
+  RETURN_IF_ERROR(CheckOutputPaths(outputs, {{"--tar", options.tar_path}}));
+  options.descriptor = descriptor_path;
+  return ImportTar(options).status();
 }
 
 }  // namespace

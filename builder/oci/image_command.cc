@@ -49,6 +49,16 @@ absl::Status ImageMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(std::string config_out, flags.Require("config-out"));
   ASSIGN_OR_RETURN(std::string manifest_out, flags.Require("manifest-out"));
   ASSIGN_OR_RETURN(std::string descriptor_out, flags.Require("descriptor-out"));
+  std::vector<NamedPath> inputs = {{"--spec", spec_path}};
+  for (const char* status_flag : {"stable-status", "volatile-status"}) {
+    if (flags.Has(status_flag))
+      inputs.push_back({absl::StrCat("--", status_flag), flags.Get(status_flag)});
+  }
+  std::vector<NamedPath> outputs = {{"--config-out", config_out},
+                                    {"--manifest-out", manifest_out},
+                                    {"--descriptor-out", descriptor_out}};
+  if (flags.Has("digest-out")) outputs.push_back({"--digest-out", flags.Get("digest-out")});
+  RETURN_IF_ERROR(CheckOutputPaths(outputs, inputs));
 
   ASSIGN_OR_RETURN(auto status,
                    ReadWorkspaceStatus({flags.Get("stable-status"), flags.Get("volatile-status")}));
@@ -63,7 +73,7 @@ absl::Status ImageMain(const std::vector<std::string>& args) {
   }
   ASSIGN_OR_RETURN(BuiltImage image, AssembleImage(spec.inputs));
 
-  // All three are checked before any is written, so a failure leaves no partial image.
+  // All of them appear together or none does.
   ASSIGN_OR_RETURN(AtomicFile config, AtomicFile::Create(config_out));
   ASSIGN_OR_RETURN(AtomicFile manifest, AtomicFile::Create(manifest_out));
   ASSIGN_OR_RETURN(AtomicFile descriptor, AtomicFile::Create(descriptor_out));
@@ -77,10 +87,9 @@ absl::Status ImageMain(const std::vector<std::string>& args) {
   RETURN_IF_ERROR(manifest.Write(image.manifest));
   ASSIGN_OR_RETURN(std::string descriptor_text, CanonicalJson(image.descriptor, descriptor_out));
   RETURN_IF_ERROR(descriptor.Write(descriptor_text));
-  RETURN_IF_ERROR(config.Commit());
-  RETURN_IF_ERROR(manifest.Commit());
-  if (digest.has_value()) RETURN_IF_ERROR(digest->Commit());
-  return descriptor.Commit();
+  std::vector<PendingOutput*> pending = {&config, &manifest, &descriptor};
+  if (digest.has_value()) pending.push_back(&*digest);
+  return CommitOutputs(pending);
 }
 
 }  // namespace

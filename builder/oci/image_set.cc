@@ -213,12 +213,12 @@ absl::Status WriteBlobVerified(const Blob& blob, const std::string& dest) {
                 linkat(AT_FDCWD, blob.path.c_str(), AT_FDCWD, dest.c_str(), AT_SYMLINK_FOLLOW) == 0;
   Sha256 hash;
   int64_t size = 0;
-  FILE* in = std::fopen(blob.path.c_str(), "rb");
-  if (in == nullptr) {
-    absl::Status s = ErrnoStatus("cannot open", blob.path);
+  absl::StatusOr<FILE*> opened = OpenRegularFileStream(blob.path);
+  if (!opened.ok()) {
     if (linked) unlink(dest.c_str());
-    return s;
+    return opened.status();
   }
+  FILE* in = *opened;
   std::optional<AtomicFile> out;
   if (!linked) {
     auto created = AtomicFile::Create(dest);

@@ -33,6 +33,11 @@ absl::Status IndexMain(const std::vector<std::string>& args) {
   std::vector<Descriptor> images;
   std::vector<std::string> descriptors = flags.GetAll("image");
   std::vector<std::string> configs = flags.GetAll("config");
+  std::vector<NamedPath> inputs;
+  for (const std::string& d : descriptors) inputs.push_back({"--image", d});
+  for (const std::string& c : configs) inputs.push_back({"--config", c});
+  RETURN_IF_ERROR(
+      CheckOutputPaths({{"--index-out", index_out}, {"--descriptor-out", descriptor_out}}, inputs));
   if (!configs.empty() && configs.size() != descriptors.size()) {
     return absl::InvalidArgumentError("give one --config per --image, or none");
   }
@@ -66,8 +71,7 @@ absl::Status IndexMain(const std::vector<std::string>& args) {
   RETURN_IF_ERROR(index_file.Write(index.index));
   ASSIGN_OR_RETURN(std::string descriptor, CanonicalJson(index.descriptor, descriptor_out));
   RETURN_IF_ERROR(descriptor_file.Write(descriptor));
-  RETURN_IF_ERROR(index_file.Commit());
-  return descriptor_file.Commit();
+  return CommitOutputs({&index_file, &descriptor_file});
 }
 
 }  // namespace

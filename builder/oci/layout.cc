@@ -1,10 +1,7 @@
 #include "builder/oci/layout.h"
 
-#include <stdlib.h>
-
 #include <filesystem>
 #include <system_error>
-#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "builder/common/files.h"
@@ -50,28 +47,12 @@ nlohmann::json LayoutIndex(const Descriptor& root, const std::string& tag) {
 
 absl::Status WriteLayout(const ImageSet& set, const std::string& tag, const std::string& out_dir) {
   if (!tag.empty()) RETURN_IF_ERROR(ValidateRefName(tag));
-  std::string templ = out_dir;
-  while (templ.size() > 1 && templ.back() == '/') templ.pop_back();
-  templ += ".tmp.XXXXXX";
-  std::vector<char> buf(templ.begin(), templ.end());
-  buf.push_back('\0');
-  if (mkdtemp(buf.data()) == nullptr)
-    return ErrnoStatus("cannot create a directory beside", out_dir);
-  std::string temp(buf.data());
-  std::error_code ec;
-  fs::permissions(temp,
-                  fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                      fs::perms::others_read | fs::perms::others_exec,
-                  ec);
-  absl::Status status = FillLayout(set, tag, temp);
-  if (status.ok()) {
-    fs::remove_all(out_dir, ec);  // Bazel creates the (empty) tree artifact directory
-    if (std::rename(temp.c_str(), out_dir.c_str()) != 0) {
-      status = ErrnoStatus("cannot rename into", out_dir);
-    }
-  }
-  if (!status.ok()) fs::remove_all(temp, ec);
-  return status;
+  // Built beside the destination and moved into place whole; the destination may be an empty
+  // directory (Bazel creates one for every tree artifact) or a layout stowage wrote, never
+  // anything else (`--out .` once wiped the working directory).
+  ASSIGN_OR_RETURN(OutputDirectory out, OutputDirectory::Create(out_dir));
+  RETURN_IF_ERROR(FillLayout(set, tag, out.temp_path()));
+  return out.Commit();
 }
 
 }  // namespace oci

@@ -64,8 +64,7 @@ class TarWriter {
 
   // Streams a blob file into the tar, checking its size and digest as it goes.
   absl::Status AddBlobFile(const std::string& name, const Blob& blob) {
-    FILE* in = std::fopen(blob.path.c_str(), "rb");
-    if (in == nullptr) return ErrnoStatus("cannot open", blob.path);
+    ASSIGN_OR_RETURN(FILE * in, OpenRegularFileStream(blob.path));
     std::unique_ptr<FILE, int (*)(FILE*)> closer(in, std::fclose);
     std::unique_ptr<archive_entry, EntryDeleter> e(NewEntry(name, AE_IFREG, 0644, blob.size));
     if (archive_write_header(a_.get(), e.get()) != ARCHIVE_OK) return Error(name);

@@ -24,6 +24,7 @@ absl::Status TarballMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, kFlags));
   ASSIGN_OR_RETURN(std::string spec_path, flags.Require("spec"));
   ASSIGN_OR_RETURN(std::string out, flags.Require("out"));
+  RETURN_IF_ERROR(CheckOutputPaths({{"--out", out}}, {{"--spec", spec_path}}));
   ASSIGN_OR_RETURN(nlohmann::json spec, ReadJsonFile(spec_path));
   ASSIGN_OR_RETURN(ImageSet set, LoadImageSet(spec));
   std::vector<std::string> tags = flags.GetAll("repo-tag");

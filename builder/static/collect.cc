@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "builder/common/files.h"
 #include "builder/common/status_macros.h"
+#include "builder/common/walk_guard.h"
 #include "builder/static/py_compat.h"
 
 namespace stowage {
@@ -30,9 +31,37 @@ absl::Status ValidateRelative(const std::string& path, absl::string_view what) {
   return absl::OkStatus();
 }
 
-// Lists a directory tree (following symlinks, as Bazel's sandbox presents inputs as links).
-absl::Status Walk(const std::string& dir, const std::string& rel,
+std::string Origin(const StaticSource& source) {
+  return source.label.empty() ? "" : " (" + source.label + ")";
+}
+
+// Only regular files are collected (symlinks followed): a FIFO would block the read forever
+// and a device such as /dev/zero never ends.
+absl::Status CheckRegular(const std::string& path, const StaticSource& source) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    return ErrnoStatus(absl::StrCat("cannot read static file", Origin(source)), path);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("static file ", path, Origin(source),
+                     " is not a regular file (a FIFO, device, socket or "
+                     "directory); only regular files are collected"));
+  }
+  if (st.st_size > kMaxStaticFileBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("static file ", path, Origin(source), " is ",
+                                                   st.st_size, " bytes, more than the ",
+                                                   kMaxStaticFileBytes, " a static file may have"));
+  }
+  return absl::OkStatus();
+}
+
+// Lists a directory tree (following symlinks, as Bazel's sandbox presents inputs as links;
+// `guard` refuses cycles and DAGs that would expand exponentially).
+absl::Status Walk(const std::string& dir, const struct stat& dir_st, const std::string& rel,
+                  const StaticSource& source, WalkGuard* guard,
                   std::vector<std::pair<std::string, std::string>>* out) {
+  RETURN_IF_ERROR(guard->Enter(dir, dir_st));
   DIR* d = opendir(dir.c_str());
   if (d == nullptr) return ErrnoStatus("cannot list directory", dir);
   std::vector<std::string> names;
@@ -48,13 +77,13 @@ absl::Status Walk(const std::string& dir, const std::string& rel,
     struct stat st;
     if (stat(path.c_str(), &st) != 0) return ErrnoStatus("cannot read (broken link?)", path);
     if (S_ISDIR(st.st_mode)) {
-      RETURN_IF_ERROR(Walk(path, child, out));
-    } else if (S_ISREG(st.st_mode)) {
-      out->emplace_back(child, path);
+      RETURN_IF_ERROR(Walk(path, st, child, source, guard, out));
     } else {
-      return absl::InvalidArgumentError(absl::StrCat("not a regular file: ", path));
+      RETURN_IF_ERROR(CheckRegular(path, source));
+      out->emplace_back(child, path);
     }
   }
+  guard->Leave(dir_st);
   return absl::OkStatus();
 }
 
@@ -112,7 +141,13 @@ absl::StatusOr<CollectResult> CollectSources(const std::vector<StaticSource>& so
     std::vector<std::pair<std::string, std::string>> entries = source.files;
     for (const auto& [rel, dir] : source.dirs) {
       if (!rel.empty()) RETURN_IF_ERROR(ValidateRelative(rel, "directory path"));
-      RETURN_IF_ERROR(Walk(dir, rel, &entries));
+      struct stat st;
+      if (stat(dir.c_str(), &st) != 0) return ErrnoStatus("cannot list directory", dir);
+      if (!S_ISDIR(st.st_mode)) {
+        return absl::InvalidArgumentError(absl::StrCat(dir, Origin(source), " is not a directory"));
+      }
+      WalkGuard guard(absl::StrCat("directory ", dir, Origin(source)));
+      RETURN_IF_ERROR(Walk(dir, st, rel, source, &guard, &entries));
     }
     std::vector<std::pair<std::string, std::string>> kept;
     for (auto& [rel, path] : entries) {

@@ -7,6 +7,7 @@
 #ifndef STOWAGE_BUILDER_STATIC_COLLECT_H_
 #define STOWAGE_BUILDER_STATIC_COLLECT_H_
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,6 +15,10 @@
 #include "absl/status/statusor.h"
 
 namespace stowage {
+
+// The largest static file collected: Django and stowage both hold every file in memory, and a
+// stylesheet or script is measured in megabytes. Only regular files are collected at all.
+constexpr int64_t kMaxStaticFileBytes = int64_t{512} << 20;
 
 struct StaticSource {
   std::string prefix;        // destination prefix inside STATIC_ROOT ("" = the root)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -63,6 +64,7 @@ class Processor {
   VirtualStorage* storage_;
   PostProcessResult result_;
   std::unordered_map<std::string, size_t> hashed_index_;
+  std::unordered_set<std::string> warned_;
 };
 
 absl::StatusOr<PostProcessResult> Processor::Run(const std::vector<FoundFile>& found) {
@@ -151,11 +153,9 @@ absl::StatusOr<std::string> Processor::Adjust(const std::string& name,
       std::string where = absl::StrCat("'", name, "' line ", line, " references '", url, "'");
       if (absl::IsNotFound(out.status()) && !options_.strict) {
         std::string warning = absl::StrCat(where, ", left unchanged: ", out.status().message());
-        // Later passes see the same reference again; report it once.
-        if (std::find(result_.warnings.begin(), result_.warnings.end(), warning) ==
-            result_.warnings.end()) {
-          result_.warnings.push_back(warning);
-        }
+        // Later passes see the same reference again; report it once (a set: a stylesheet with
+        // a million missing references must not cost a million linear searches).
+        if (warned_.insert(warning).second) result_.warnings.push_back(warning);
         return std::string(matched);
       }
       return absl::Status(out.status().code(), absl::StrCat(where, ": ", out.status().message()));

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <filesystem>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -22,8 +21,13 @@ namespace {
 absl::StatusOr<std::vector<BlobPtr>> ReadAll(const std::vector<CollectedFile>& files, int threads) {
   std::vector<BlobPtr> blobs(files.size());
   RETURN_IF_ERROR(ParallelFor(files.size(), threads, [&](size_t i) -> absl::Status {
-    ASSIGN_OR_RETURN(std::string data, ReadFile(files[i].path));
-    blobs[i] = MakeBlob(std::move(data));
+    // Regular files only, bounded: a FIFO or /dev/zero given as a file is refused at once.
+    absl::StatusOr<std::string> data = ReadFile(files[i].path, kMaxStaticFileBytes);
+    if (!data.ok()) {
+      return absl::Status(data.status().code(), absl::StrCat("static file '", files[i].name,
+                                                             "': ", data.status().message()));
+    }
+    blobs[i] = MakeBlob(*std::move(data));
     return absl::OkStatus();
   }));
   return blobs;
@@ -34,10 +38,10 @@ absl::StatusOr<std::vector<BlobPtr>> ReadAll(const std::vector<CollectedFile>& f
 absl::StatusOr<CompressedVariants> ReadPrecompressed(const Precompressed& done) {
   CompressedVariants out;
   if (!done.br_path.empty()) {
-    ASSIGN_OR_RETURN(out.br, ReadFile(done.br_path));
+    ASSIGN_OR_RETURN(out.br, ReadFile(done.br_path, kMaxStaticFileBytes));
   }
   if (!done.gz_path.empty()) {
-    ASSIGN_OR_RETURN(out.gz, ReadFile(done.gz_path));
+    ASSIGN_OR_RETURN(out.gz, ReadFile(done.gz_path, kMaxStaticFileBytes));
   }
   return out;
 }
@@ -127,6 +131,8 @@ absl::Status WriteWhole(int fd, absl::string_view data, const std::string& path)
   return absl::OkStatus();
 }
 
+}  // namespace
+
 absl::Status FillTree(const std::map<std::string, BlobPtr>& files, const std::string& root,
                       int threads) {
   std::set<std::string> dirs;
@@ -170,8 +176,6 @@ absl::Status FillTree(const std::map<std::string, BlobPtr>& files, const std::st
   });
 }
 
-}  // namespace
-
 StaticAssetsOptions DefaultStaticAssetsOptions() {
   StaticAssetsOptions options;
   options.skip_compress_extensions = DefaultSkipCompressExtensions();
@@ -211,7 +215,7 @@ absl::StatusOr<std::map<std::string, BlobPtr>> PrecompressFiles(
     const std::vector<std::string>& paths, bool use_brotli, bool use_gzip, int threads) {
   std::vector<CompressedVariants> variants(paths.size());
   RETURN_IF_ERROR(ParallelFor(paths.size(), threads, [&](size_t i) -> absl::Status {
-    ASSIGN_OR_RETURN(std::string data, ReadFile(paths[i]));
+    ASSIGN_OR_RETURN(std::string data, ReadFile(paths[i], kMaxStaticFileBytes));
     ASSIGN_OR_RETURN(variants[i], CompressLikeWhiteNoise(data, use_brotli, use_gzip));
     return absl::OkStatus();
   }));
@@ -225,27 +229,9 @@ absl::StatusOr<std::map<std::string, BlobPtr>> PrecompressFiles(
 
 absl::Status WriteTree(const std::map<std::string, BlobPtr>& files, const std::string& out_dir,
                        int threads) {
-  std::string templ = out_dir + ".tmp.XXXXXX";
-  std::vector<char> buffer(templ.begin(), templ.end());
-  buffer.push_back('\0');
-  if (mkdtemp(buffer.data()) == nullptr)
-    return ErrnoStatus("cannot create a directory beside", out_dir);
-  std::string temp(buffer.data());
-  absl::Status status = chmod(temp.c_str(), 0755) == 0 ? FillTree(files, temp, threads)
-                                                       : ErrnoStatus("cannot chmod", temp);
-  if (status.ok() && rename(temp.c_str(), out_dir.c_str()) != 0) {
-    if (errno == ENOTEMPTY || errno == EEXIST) {
-      status = absl::FailedPreconditionError(
-          absl::StrCat("output directory ", out_dir, " exists and is not empty"));
-    } else {
-      status = ErrnoStatus("cannot rename into place", out_dir);
-    }
-  }
-  if (!status.ok()) {
-    std::error_code ignored;
-    std::filesystem::remove_all(temp, ignored);
-  }
-  return status;
+  ASSIGN_OR_RETURN(OutputDirectory out, OutputDirectory::Create(out_dir));
+  RETURN_IF_ERROR(FillTree(files, out.temp_path(), threads));
+  return out.Commit();
 }
 
 }  // namespace stowage

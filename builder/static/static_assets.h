@@ -47,10 +47,16 @@ absl::StatusOr<StaticAssets> BuildStaticAssets(const std::vector<StaticSource>& 
                                                const StaticAssetsOptions& options);
 
 // Writes `files` as a new directory `out_dir`: built in a temporary directory beside it and
-// renamed into place (an existing empty `out_dir`, as Bazel creates, is replaced). Modes are
-// fixed (0755 directories, 0644 files) whatever the umask. Nothing is left on failure.
+// moved into place whole (builder/common/files.h, OutputDirectory: it replaces only an empty
+// directory, as Bazel creates, or a tree stowage wrote). Modes are fixed (0755 directories, 0644
+// files) whatever the umask. Nothing is left on failure.
 absl::Status WriteTree(const std::map<std::string, BlobPtr>& files, const std::string& out_dir,
                        int threads);
+
+// Fills the existing, empty directory `root` with `files` (what WriteTree does inside its
+// temporary directory), for commands that commit the tree together with other outputs.
+absl::Status FillTree(const std::map<std::string, BlobPtr>& files, const std::string& root,
+                      int threads);
 
 constexpr char kManifestName[] = "staticfiles.json";
 

@@ -2,6 +2,7 @@
 // files as Django's collectstatic with WhiteNoise's CompressedManifestStaticFilesStorage would,
 // into a new directory DIR (STATIC_ROOT's contents); FILE gets a copy of staticfiles.json.
 #include <cstdio>
+#include <optional>
 
 #include "builder/cli/command.h"
 #include "builder/common/files.h"
@@ -12,6 +13,8 @@
 
 namespace stowage {
 namespace {
+
+constexpr size_t kMaxPrintedWarnings = 100;
 
 const std::vector<FlagDef> kStaticFlags = {
     PathFlag("spec", "FILE", "static spec JSON (written by the static_assets rule)"),
@@ -34,24 +37,34 @@ absl::Status StaticMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(std::string spec_path, flags.Require("spec"));
   ASSIGN_OR_RETURN(std::string out_dir, flags.Require("out"));
   ASSIGN_OR_RETURN(long long threads, flags.GetInt("threads", 0, 0, kMaxThreadsFlag));
+  std::vector<NamedPath> outputs = {{"--out", out_dir, OutputKind::kDirectory}};
+  if (flags.Has("manifest")) outputs.push_back({"--manifest", flags.Get("manifest")});
+  RETURN_IF_ERROR(CheckOutputPaths(outputs, {{"--spec", spec_path}}));
+  // Both outputs are opened before the work: a path that may not be replaced fails at once.
+  ASSIGN_OR_RETURN(OutputDirectory tree, OutputDirectory::Create(out_dir));
+  std::optional<AtomicFile> manifest;
+  if (flags.Has("manifest")) {
+    ASSIGN_OR_RETURN(AtomicFile file, AtomicFile::Create(flags.Get("manifest")));
+    manifest.emplace(std::move(file));
+  }
   ASSIGN_OR_RETURN(nlohmann::json spec_json, ReadJsonFile(spec_path));
   ASSIGN_OR_RETURN(StaticSpec spec, ParseStaticSpec(spec_json));
   spec.options.threads = static_cast<int>(threads);
 
   ASSIGN_OR_RETURN(StaticAssets assets, BuildStaticAssets(spec.sources, spec.options));
-  for (const std::string& warning : assets.warnings) {
-    std::fprintf(stderr, "stowage: warning: %s\n", warning.c_str());
+  // A hostile tree can produce millions of warnings; the first ones say what is wrong.
+  for (size_t i = 0; i < assets.warnings.size() && i < kMaxPrintedWarnings; ++i) {
+    std::fprintf(stderr, "stowage: warning: %s\n", assets.warnings[i].c_str());
   }
-  // The manifest copy is prepared first and committed last, so a failure leaves neither.
-  std::optional<AtomicFile> manifest;
-  if (flags.Has("manifest")) {
-    ASSIGN_OR_RETURN(AtomicFile file, AtomicFile::Create(flags.Get("manifest")));
-    RETURN_IF_ERROR(file.Write(assets.manifest));
-    manifest.emplace(std::move(file));
+  if (assets.warnings.size() > kMaxPrintedWarnings) {
+    std::fprintf(stderr, "stowage: warning: ... and %zu more warnings\n",
+                 assets.warnings.size() - kMaxPrintedWarnings);
   }
-  RETURN_IF_ERROR(WriteTree(assets.files, out_dir, spec.options.threads));
-  if (manifest) RETURN_IF_ERROR(manifest->Commit());
-  return absl::OkStatus();
+  // The tree and the manifest copy appear together or neither does.
+  RETURN_IF_ERROR(FillTree(assets.files, tree.temp_path(), spec.options.threads));
+  if (!manifest) return tree.Commit();
+  RETURN_IF_ERROR(manifest->Write(assets.manifest));
+  return CommitOutputs({&tree, &*manifest});
 }
 
 // `stowage static-compress --spec=SPEC.json --out=DIR [--threads=N]`: WhiteNoise's variants of
@@ -61,6 +74,8 @@ absl::Status StaticCompressMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(std::string spec_path, flags.Require("spec"));
   ASSIGN_OR_RETURN(std::string out_dir, flags.Require("out"));
   ASSIGN_OR_RETURN(long long threads, flags.GetInt("threads", 0, 0, kMaxThreadsFlag));
+  RETURN_IF_ERROR(
+      CheckOutputPaths({{"--out", out_dir, OutputKind::kDirectory}}, {{"--spec", spec_path}}));
   ASSIGN_OR_RETURN(nlohmann::json spec_json, ReadJsonFile(spec_path));
   ASSIGN_OR_RETURN(PrecompressSpec spec, ParsePrecompressSpec(spec_json));
   ASSIGN_OR_RETURN(auto tree,

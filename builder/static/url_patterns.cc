@@ -10,22 +10,48 @@ namespace {
 
 bool IsQuote(char c) { return c == '"' || c == '\''; }
 
+// The first of `chars` at or after a position, remembered: one search answers every later
+// question whose start is not past the answer. The candidates of one FindNextMatch call ask
+// with ever larger starts, so a line of "url(" with no ")" is read once, not once per "url("
+// (which made a hostile stylesheet cost quadratic time).
+class NextOf {
+ public:
+  NextOf(absl::string_view s, absl::string_view chars) : s_(s), chars_(chars) {}
+  size_t From(size_t from) {
+    // Known: nothing in [from_, found_) is one of `chars`, and found_ is (or there is none).
+    bool known = valid_ && from >= from_ && (found_ == absl::string_view::npos || from <= found_);
+    if (!known) {
+      found_ = s_.find_first_of(chars_, from);
+      from_ = from;
+      valid_ = true;
+    }
+    return found_;
+  }
+
+ private:
+  absl::string_view s_;
+  absl::string_view chars_;
+  bool valid_ = false;
+  size_t from_ = 0;
+  size_t found_ = 0;
+};
+
 // css_url at `p`: url\( ['"]? \s* (.*?) ["']? \)
 // With the optional opening quote taken when present and the whitespace run taken whole, the
-// lazy group ends at the first ')' (or quote followed by ')') on the same line; CPython's
-// backtracking into fewer spaces or no opening quote cannot find an earlier end.
-std::optional<PatternMatch> MatchCssUrl(absl::string_view s, size_t p) {
+// lazy group ends at the first ')' on the same line (the closing quote, when one stands right
+// before it, stays outside the group); CPython's backtracking into fewer spaces or no opening
+// quote cannot find an earlier end.
+std::optional<PatternMatch> MatchCssUrl(absl::string_view s, size_t p, NextOf* paren_or_newline) {
   if (p + 4 > s.size() || !absl::EqualsIgnoreCase(s.substr(p, 3), "url") || s[p + 3] != '(') {
     return std::nullopt;
   }
   size_t b = p + 4;
   if (b < s.size() && IsQuote(s[b])) ++b;
   size_t c = b + py::SpaceRun(s, b);
-  for (size_t d = c; d < s.size() && s[d] != '\n'; ++d) {
-    if (IsQuote(s[d]) && d + 1 < s.size() && s[d + 1] == ')') return PatternMatch{p, d + 2, c, d};
-    if (s[d] == ')') return PatternMatch{p, d + 1, c, d};
-  }
-  return std::nullopt;
+  size_t e = paren_or_newline->From(c);
+  if (e == absl::string_view::npos || s[e] != ')') return std::nullopt;
+  if (e > c && IsQuote(s[e - 1])) return PatternMatch{p, e + 1, c, e - 1};
+  return PatternMatch{p, e + 1, c, e};
 }
 
 // Length of "import" at `p` under IGNORECASE: CPython also folds U+0130 and U+0131 to 'i'.
@@ -42,8 +68,10 @@ size_t MatchImportWord(absl::string_view s, size_t p) {
   return i + 5 - p;
 }
 
-// css_import at `p`: @import \s* ["'] \s* (.*?) ["']
-std::optional<PatternMatch> MatchCssImport(absl::string_view s, size_t p) {
+// css_import at `p`: @import \s* ["'] \s* (.*?) ["']: the group ends at the first quote on
+// the same line.
+std::optional<PatternMatch> MatchCssImport(absl::string_view s, size_t p,
+                                           NextOf* quote_or_newline) {
   if (s[p] != '@') return std::nullopt;
   size_t word = MatchImportWord(s, p + 1);
   if (word == 0) return std::nullopt;
@@ -51,10 +79,9 @@ std::optional<PatternMatch> MatchCssImport(absl::string_view s, size_t p) {
   q += py::SpaceRun(s, q);
   if (q >= s.size() || !IsQuote(s[q])) return std::nullopt;
   size_t c = q + 1 + py::SpaceRun(s, q + 1);
-  for (size_t d = c; d < s.size() && s[d] != '\n'; ++d) {
-    if (IsQuote(s[d])) return PatternMatch{p, d + 1, c, d};
-  }
-  return std::nullopt;
+  size_t d = quote_or_newline->From(c);
+  if (d == absl::string_view::npos || !IsQuote(s[d])) return std::nullopt;
+  return PatternMatch{p, d + 1, c, d};
 }
 
 size_t LineEnd(absl::string_view s, size_t p) {
@@ -92,10 +119,13 @@ std::optional<PatternMatch> FindNextMatch(PatternKind kind, absl::string_view s,
     case PatternKind::kCssUrl:
     case PatternKind::kCssImport: {
       char first = kind == PatternKind::kCssUrl ? 'u' : '@';
+      NextOf ends(s, kind == PatternKind::kCssUrl ? absl::string_view(")\n", 2)
+                                                  : absl::string_view("\"'\n", 3));
       for (size_t p = from; p < s.size(); ++p) {
         char c = s[p];
         if (c != first && !(first == 'u' && c == 'U')) continue;
-        auto m = kind == PatternKind::kCssUrl ? MatchCssUrl(s, p) : MatchCssImport(s, p);
+        auto m =
+            kind == PatternKind::kCssUrl ? MatchCssUrl(s, p, &ends) : MatchCssImport(s, p, &ends);
         if (m) return m;
       }
       return std::nullopt;

@@ -51,8 +51,8 @@ absl::Status ArchiveError(struct archive* a, const WriteContext& ctx, const std:
 // Copies one file's bytes into the archive with large reads.
 absl::Status WriteFileData(struct archive* a, const WriteContext& ctx, const TarEntry& e,
                            std::vector<char>* buffer) {
-  int fd = open(e.source.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus("cannot open", e.source);
+  // Checked again here: a file swapped for a FIFO or a device since planning must not hang.
+  ASSIGN_OR_RETURN(int fd, OpenRegularFile(e.source));
   posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   int64_t total = 0;
   absl::Status status;

@@ -77,6 +77,36 @@ TEST(UrlPatterns, PatternsByVersion) {
   EXPECT_FALSE(IsAdjustable(DjangoVersion::k4_2, "a.CSS"));  // fnmatchcase is case-sensitive
 }
 
+TEST(UrlPatterns, HostileStylesheetsTakeLinearTime) {
+  // A million "url(" with no ")" once took quadratic time (every "url(" read the rest of the
+  // line again). Bounded by the test's timeout only: no timing is asserted.
+  std::string unclosed;
+  for (int i = 0; i < 1000000; ++i) unclosed += "url(";
+  EXPECT_TRUE(All(PatternKind::kCssUrl, unclosed).empty());
+  std::vector<Found> one = All(PatternKind::kCssUrl, unclosed + ")");
+  ASSERT_EQ(one.size(), 1u);  // the first "url(" takes everything up to the one ")"
+  EXPECT_EQ(one[0].url.size(), unclosed.size() - 4);
+  std::string quoted;
+  for (int i = 0; i < 1000000; ++i) quoted += "url('";
+  EXPECT_TRUE(All(PatternKind::kCssUrl, quoted).empty());
+  std::string many;
+  for (int i = 0; i < 1000000; ++i) many += "url(a)";
+  EXPECT_EQ(All(PatternKind::kCssUrl, many).size(), 1000000u);
+  std::string imports = "@import '";
+  for (int i = 0; i < 1000000; ++i) imports += "@import x";
+  EXPECT_TRUE(All(PatternKind::kCssImport, imports).empty());
+}
+
+TEST(UrlPatterns, EndsOnTheSameLineOnly) {
+  auto found = All(PatternKind::kCssUrl, "url(a\nb) url(\n c) url('d')");
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].url, "c");  // \s* may cross a newline, the url itself may not
+  EXPECT_EQ(found[1].url, "d");
+  auto imports = All(PatternKind::kCssImport, "@import 'a\nb' @import \"c\"");
+  ASSERT_EQ(imports.size(), 1u);  // as Python's re: the first one's url would cross a newline
+  EXPECT_EQ(imports[0].url, "c");
+}
+
 TEST(UrlPatterns, SubstituteKeepsTheRest) {
   auto out = Substitute(
       PatternKind::kCssUrl, "a url(x) b url(y) c",
