@@ -74,6 +74,11 @@ refused "name the same file" image --spec image.json --config-out c --manifest-o
 refused "name the same file" image --spec image.json --config-out c --manifest-out m --descriptor-out c
 refused "name the same file" index --image image.desc.json --index-out i --descriptor-out i
 refused "is also the input" layer --spec layer.json --output layer.json --descriptor d.json
+tar -cf plain.tar a.txt
+refused "name the same file" tar-layer --tar plain.tar --descriptor t --output t --compression gzip
+refused "is also the input" tar-layer --tar plain.tar --descriptor t.json --output plain.tar \
+  --compression gzip
+[[ ! -e t && ! -e t.json ]] || fail "refused tar-layer runs wrote"
 echo '{"label":"//app:heroku","repository":"127.0.0.1:5000/app","processes":{"web":"/app/bin/server --port $PORT"}}' > heroku.json
 refused "name the same file" heroku --spec heroku.json --descriptor image.desc.json \
   --heroku-yml h --dockerfile h
