@@ -6,6 +6,7 @@
 #include <string>
 
 #include "builder/cli/command.h"
+#include "builder/common/temp_cleanup.h"
 #include "builder/net/server_text.h"
 
 namespace {
@@ -32,6 +33,8 @@ void ReportInternalError(const char* what) {
   } else {
     ReportInternalError("std::terminate without an exception");
   }
+  // No destructor runs from here: outputs still being written leave no temporary behind.
+  stowage::RemoveRegisteredTemporaries();
   std::_Exit(1);
 }
 

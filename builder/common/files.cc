@@ -110,8 +110,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, int64_t max_bytes,
   ASSIGN_OR_RETURN(int raw_fd, OpenRegularFile(path, &st, pipes));
   ScopedFd fd(raw_fd);
   auto too_large = [&] {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        path, " is larger than ", max_bytes, " bytes, the most stowage reads from such a file"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat(path, " is larger than the limit of ", max_bytes, " bytes"));
   };
   if (st.st_size > max_bytes) return too_large();
   std::string out;

@@ -74,7 +74,7 @@ void RemoveTreeAt(int parent_fd, const char* name, int depth) {
   unlinkat(parent_fd, name, AT_REMOVEDIR);
 }
 
-void RemoveRegistered() {
+void RemoveAll() {
   int saved = errno;
   for (Slot& slot : g_slots) {
     if (slot.state.load(std::memory_order_acquire) != kLive) continue;
@@ -88,7 +88,7 @@ void RemoveRegistered() {
 }
 
 void OnFatalSignal(int sig) {
-  RemoveRegistered();
+  RemoveAll();
   // SA_RESETHAND restored the default action; the signal is blocked while this handler runs,
   // so it is delivered (and ends the process as it would have) as soon as the handler returns.
   raise(sig);
@@ -127,6 +127,8 @@ int RegisterTemporary(const std::string& path, bool is_directory) {
   }
   return -1;
 }
+
+void RemoveRegisteredTemporaries() { RemoveAll(); }
 
 void UnregisterTemporary(int handle) {
   if (handle < 0 || handle >= kMaxRegisteredTemporaries) return;

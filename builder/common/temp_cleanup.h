@@ -25,6 +25,10 @@ int RegisterTemporary(const std::string& path, bool is_directory);
 // Forgets a registration (the temporary was renamed into place or removed). -1 is ignored.
 void UnregisterTemporary(int handle);
 
+// Removes every registered temporary now, with async-signal-safe calls only: for a last-resort
+// exit that runs no destructor (a std::terminate handler that ends the process with _Exit).
+void RemoveRegisteredTemporaries();
+
 }  // namespace stowage
 
 #endif  // STOWAGE_BUILDER_COMMON_TEMP_CLEANUP_H_

@@ -224,7 +224,7 @@ TEST(ReadFileTest, OnlyRegularFilesAndBounded) {
   EXPECT_EQ(*ReadFile(dir + "/small"), "12345");
   absl::StatusOr<std::string> capped = ReadFile(dir + "/small", 4);
   ASSERT_FALSE(capped.ok());
-  EXPECT_THAT(std::string(capped.status().message()), HasSubstr("larger than 4 bytes"));
+  EXPECT_THAT(std::string(capped.status().message()), HasSubstr("larger than the limit of 4 bytes"));
 
   // A FIFO nobody writes to: an error at once, not a read that blocks forever.
   ASSERT_EQ(mkfifo((dir + "/fifo").c_str(), 0644), 0);
