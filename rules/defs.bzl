@@ -3,9 +3,10 @@
 docs/rules.md is generated from the doc strings of what this file exports, in this order
 (scripts/gen_rule_docs.py)."""
 
-load("//rules:providers.bzl", _ImageIndexInfo = "ImageIndexInfo", _ImageInfo = "ImageInfo", _LayerInfo = "LayerInfo", _StaticAssetsInfo = "StaticAssetsInfo")
+load("//rules:providers.bzl", _DebLayerInfo = "DebLayerInfo", _DebPackagesInfo = "DebPackagesInfo", _ImageIndexInfo = "ImageIndexInfo", _ImageInfo = "ImageInfo", _LayerInfo = "LayerInfo", _StaticAssetsInfo = "StaticAssetsInfo")
 load("//rules/private:check.bzl", _deploy_check_test = "deploy_check_test")
 load("//rules/private:compose.bzl", _ComposeInfo = "ComposeInfo", _compose_file = "compose_file")
+load("//rules/private:deb_layer.bzl", _deb_layer = "deb_layer")
 load("//rules/private:deb_lock.bzl", _deb_lock = "deb_lock")
 load("//rules/private:heroku.bzl", _HerokuAppInfo = "HerokuAppInfo", _heroku_app = "heroku_app", _heroku_release = "heroku_release")
 load("//rules/private:image.bzl", _oci_image = "oci_image", _oci_image_rule = "oci_image_rule")
@@ -41,6 +42,7 @@ oci_pull = _oci_pull
 oci_import = _oci_import
 runtime_closure = _runtime_closure
 deb_lock = _deb_lock
+deb_layer = _deb_layer
 
 # Django static assets and deployment.
 static_assets = _static_assets
@@ -59,5 +61,7 @@ LayerInfo = _LayerInfo
 ImageInfo = _ImageInfo
 ImageIndexInfo = _ImageIndexInfo
 StaticAssetsInfo = _StaticAssetsInfo
+DebPackagesInfo = _DebPackagesInfo
+DebLayerInfo = _DebLayerInfo
 HerokuAppInfo = _HerokuAppInfo
 ComposeInfo = _ComposeInfo

@@ -38,3 +38,18 @@ StaticAssetsInfo = provider(
         "manifest": "File: staticfiles.json, as Django's ManifestStaticFilesStorage writes it.",
     },
 )
+
+DebPackagesInfo = provider(
+    doc = "Locked Debian packages (from a deb_packages hub), ready to become layers.",
+    fields = {
+        "packages": "depset of struct(name, version, architecture, deb = File, depends = [names]): the .deb files, the identity the lock gives them and their dependency edges.",
+        "roots": "list of package names this target stands for; the rest of `packages` is what they depend on.",
+    },
+)
+
+DebLayerInfo = provider(
+    doc = "What a deb_layer installs, so that layers above it neither repeat those packages nor forget them in dpkg's status file.",
+    fields = {
+        "packages": "depset of struct(name, version, architecture, deb): installed by this layer and the deb_layers below it.",
+    },
+)

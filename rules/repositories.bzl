@@ -4,6 +4,11 @@ Everything here maps files that Debian packages install; nothing is downloaded. 
 says why each piece exists, and what MODULE.bazel (Bazel 7 to 9) declares instead.
 """
 
+load("//rules/private:deb_repositories.bzl", _deb_packages = "deb_packages")
+
+# Debian packages from a lockfile (docs/deb.md): `deb_packages(name, lock)` in WORKSPACE.
+deb_packages = _deb_packages
+
 _DEBIAN_RULES_CC = "/usr/share/bazel/rules/cc"
 
 def _debian_rules_cc_impl(rctx):

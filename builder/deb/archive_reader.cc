@@ -27,7 +27,7 @@ absl::StatusOr<ReleaseFile> ArchiveReader::FetchRelease(const std::string& suite
   }
   std::string where = absl::StrCat(base, "/InRelease");
   std::string text;
-  auto inrelease = FetchUrl(where, kMaxReleaseBytes, config_.fetch);
+  auto inrelease = fetcher_.Fetch(where, kMaxReleaseBytes);
   if (inrelease.ok()) {
     downloaded_ += inrelease->size();
     if (config_.allow_unsigned) {
@@ -38,11 +38,10 @@ absl::StatusOr<ReleaseFile> ArchiveReader::FetchRelease(const std::string& suite
   } else if (absl::IsNotFound(inrelease.status())) {
     // Older archives: Release with a detached Release.gpg.
     where = absl::StrCat(base, "/Release");
-    ASSIGN_OR_RETURN(text, FetchUrl(where, kMaxReleaseBytes, config_.fetch));
+    ASSIGN_OR_RETURN(text, fetcher_.Fetch(where, kMaxReleaseBytes));
     downloaded_ += text.size();
     if (!config_.allow_unsigned) {
-      ASSIGN_OR_RETURN(std::string signature,
-                       FetchUrl(where + ".gpg", kMaxReleaseBytes, config_.fetch));
+      ASSIGN_OR_RETURN(std::string signature, fetcher_.Fetch(where + ".gpg", kMaxReleaseBytes));
       RETURN_IF_ERROR(VerifyDetached(text, signature, keyrings, scratch.path(), where));
     }
   } else {
@@ -107,10 +106,9 @@ absl::StatusOr<std::string> ArchiveReader::FetchIndex(const Suite& s, const std:
     if (release.acquire_by_hash) {
       // The by-hash name cannot change under us while the mirror updates (apt does the same).
       std::string parent = chosen.substr(0, chosen.rfind('/') + 1);
-      data = FetchUrl(absl::StrCat(dir, parent, "by-hash/SHA256/", entry.sha256), entry.size,
-                      config_.fetch);
+      data = fetcher_.Fetch(absl::StrCat(dir, parent, "by-hash/SHA256/", entry.sha256), entry.size);
     }
-    if (absl::IsNotFound(data.status())) data = FetchUrl(url, entry.size, config_.fetch);
+    if (absl::IsNotFound(data.status())) data = fetcher_.Fetch(url, entry.size);
     if (!data.ok()) {
       errors.push_back(std::string(data.status().message()));
       continue;

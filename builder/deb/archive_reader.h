@@ -35,7 +35,8 @@ constexpr int64_t kMaxUncompressedIndexBytes = int64_t{2} << 30;  // the same, d
 
 class ArchiveReader {
  public:
-  explicit ArchiveReader(ArchiveConfig config) : config_(std::move(config)) {}
+  explicit ArchiveReader(ArchiveConfig config)
+      : config_(std::move(config)), fetcher_(config_.fetch) {}
 
   // Adds the packages of `suite`'s `components` for `architecture` (and "all") to `universe`.
   absl::Status AddSuite(const std::string& suite, const std::vector<std::string>& components,
@@ -55,6 +56,7 @@ class ArchiveReader {
                                          const std::string& path_without_suffix);
 
   ArchiveConfig config_;
+  MirrorFetcher fetcher_;
   std::map<std::string, Suite> suites_;
   int64_t downloaded_ = 0;
 };

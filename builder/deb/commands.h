@@ -12,6 +12,9 @@ namespace stowage {
 // `stowage deb lock`: resolves packages against a mirror's indexes, writes the lockfile.
 absl::Status DebLockMain(const std::vector<std::string>& args);
 
+// `stowage deb layer`: one layer from .deb files (docs/deb.md).
+absl::Status DebLayerMain(const std::vector<std::string>& args);
+
 }  // namespace stowage
 
 #endif  // STOWAGE_BUILDER_DEB_COMMANDS_H_

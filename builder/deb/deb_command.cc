@@ -22,10 +22,12 @@ absl::Status DebMain(const std::vector<std::string>& args) {
     }
     return SubcommandHelp({{"lock",
                             "resolve packages against a mirror's indexes into a lockfile "
-                            "(docs/deb.md)"}});
+                            "(docs/deb.md)"},
+                           {"layer", "build one reproducible layer from .deb files"}});
   }
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "lock") return NameSubcommandHelp(DebLockMain(rest), "lock");
+  if (args[0] == "layer") return NameSubcommandHelp(DebLayerMain(rest), "layer");
   return absl::InvalidArgumentError(
       absl::StrCat("unknown subcommand \"deb ", args[0], "\" (lock, layer)"));
 }

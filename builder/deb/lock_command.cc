@@ -99,7 +99,7 @@ absl::Status DebLockMain(const std::vector<std::string>& args) {
   if (timeout <= 0 || timeout > 3600) {
     return absl::InvalidArgumentError("--timeout must be between 1 and 3600 seconds");
   }
-  config.fetch.timeout_seconds = static_cast<long>(timeout);
+  config.fetch.timeout = absl::Seconds(timeout);
   config.log = stderr;
 
   bool exists = false;

@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "builder/common/json_access.h"
+#include "builder/common/json_file.h"
 #include "builder/common/status_macros.h"
 #include "builder/deb/package_index.h"
 #include "builder/deb/relation.h"
@@ -23,102 +25,49 @@ nlohmann::json StringArray(const std::vector<std::string>& v) {
   return out;
 }
 
-// Typed reads from hostile JSON: a wrong type is an error value, never an exception.
-class Reader {
- public:
-  explicit Reader(std::string where) : where_(std::move(where)) {}
+constexpr size_t kMaxName = 256;
+constexpr size_t kMaxPackagesPerArchitecture = 100000;
+constexpr size_t kMaxList = 100000;
 
-  absl::Status Error(const std::string& at, const std::string& what) const {
-    return absl::InvalidArgumentError(absl::StrCat(where_, ": ", at, ": ", what));
+absl::Status PlainName(const JsonView& at, const std::string& s) {
+  if (s.empty() || s.size() > 64 || s.find_first_of("/ \t\n\\") != std::string::npos || s == "." ||
+      s == "..") {
+    return at.Error("must be a plain name");
   }
-  absl::StatusOr<const json*> Object(const json& parent, const char* key,
-                                     const std::string& at) const {
-    auto it = parent.find(key);
-    if (it == parent.end() || !it->is_object())
-      return Error(at, absl::StrCat(key, " must be an object"));
-    return &*it;
-  }
-  absl::StatusOr<std::string> String(const json& parent, const char* key, const std::string& at,
-                                     bool required = true) const {
-    auto it = parent.find(key);
-    if (it == parent.end()) {
-      if (!required) return std::string();
-      return Error(at, absl::StrCat(key, " is missing"));
-    }
-    if (!it->is_string()) return Error(at, absl::StrCat(key, " must be a string"));
-    return it->get<std::string>();
-  }
-  absl::StatusOr<int64_t> Integer(const json& parent, const char* key,
-                                  const std::string& at) const {
-    auto it = parent.find(key);
-    if (it == parent.end() || !it->is_number_integer()) {
-      return Error(at, absl::StrCat(key, " must be an integer"));
-    }
-    return it->get<int64_t>();
-  }
-  absl::StatusOr<bool> Bool(const json& parent, const char* key, const std::string& at) const {
-    auto it = parent.find(key);
-    if (it == parent.end()) return false;
-    if (!it->is_boolean()) return Error(at, absl::StrCat(key, " must be true or false"));
-    return it->get<bool>();
-  }
-  absl::StatusOr<std::vector<std::string>> Strings(const json& parent, const char* key,
-                                                   const std::string& at) const {
-    auto it = parent.find(key);
-    std::vector<std::string> out;
-    if (it == parent.end()) return out;
-    if (!it->is_array()) return Error(at, absl::StrCat(key, " must be a list of strings"));
-    for (const json& v : *it) {
-      if (!v.is_string()) return Error(at, absl::StrCat(key, " must be a list of strings"));
-      out.push_back(v.get<std::string>());
-    }
-    return out;
-  }
+  return absl::OkStatus();
+}
 
- private:
-  std::string where_;
-};
-
-absl::StatusOr<LockedPackage> ParsePackage(const Reader& r, const std::string& arch,
-                                           const std::string& name, const json& j) {
-  std::string at = absl::StrCat("architectures.", arch, ".", name);
-  if (!j.is_object()) return r.Error(at, "must be an object");
+absl::StatusOr<LockedPackage> ParsePackage(const std::string& arch, const std::string& name,
+                                           const JsonView& j) {
+  RETURN_IF_ERROR(
+      j.OnlyKeys({"architecture", "component", "depends", "essential", "filename", "multiArch",
+                  "requested", "sha256", "size", "source", "suite", "version"}));
   LockedPackage p;
   p.name = name;
-  if (!IsValidPackageName(name)) return r.Error(at, "not a Debian package name");
-  ASSIGN_OR_RETURN(p.version, r.String(j, "version", at));
-  if (!ParseDebVersion(p.version).ok()) return r.Error(at, "version is not a Debian version");
-  ASSIGN_OR_RETURN(p.architecture, r.String(j, "architecture", at));
+  if (!IsValidPackageName(name)) return j.Error("is not a Debian package name");
+  ASSIGN_OR_RETURN(p.version, j.RequiredString("version", kMaxName));
+  if (!ParseDebVersion(p.version).ok()) return j.Error("version is not a Debian version");
+  ASSIGN_OR_RETURN(p.architecture, j.RequiredString("architecture", kMaxName));
   if (p.architecture != arch && p.architecture != "all") {
-    return r.Error(at, absl::StrCat("architecture must be ", arch, " or all"));
+    return j.Error(absl::StrCat("architecture must be ", arch, " or all"));
   }
-  ASSIGN_OR_RETURN(p.multi_arch, r.String(j, "multiArch", at, false));
-  if (p.multi_arch.empty()) p.multi_arch = "no";
-  if (!ParseMultiArch(p.multi_arch).ok()) return r.Error(at, "multiArch is not a Multi-Arch value");
-  ASSIGN_OR_RETURN(p.suite, r.String(j, "suite", at));
-  ASSIGN_OR_RETURN(p.component, r.String(j, "component", at));
-  for (const std::string* s : {&p.suite, &p.component}) {
-    if (s->empty() || s->size() > 64 || s->find_first_of("/ \t\n\\") != std::string::npos ||
-        *s == "." || *s == "..") {
-      return r.Error(at, "suite and component must be plain names");
-    }
-  }
-  ASSIGN_OR_RETURN(p.filename, r.String(j, "filename", at));
-  if (!IsValidPoolPath(p.filename)) return r.Error(at, "filename is not a plain pool path");
-  ASSIGN_OR_RETURN(p.size, r.Integer(j, "size", at));
-  if (p.size <= 0 || p.size > kMaxDebSize) return r.Error(at, "size is out of range");
-  ASSIGN_OR_RETURN(p.sha256, r.String(j, "sha256", at));
-  if (!IsLowerHexSha256(p.sha256)) return r.Error(at, "sha256 is not 64 lower-case hex digits");
-  ASSIGN_OR_RETURN(p.depends, r.Strings(j, "depends", at));
-  ASSIGN_OR_RETURN(p.essential, r.Bool(j, "essential", at));
-  ASSIGN_OR_RETURN(p.requested, r.Bool(j, "requested", at));
-  ASSIGN_OR_RETURN(p.source, r.String(j, "source", at, false));
-  for (const auto& [key, value] : j.items()) {
-    static const std::set<std::string> kKnown = {
-        "architecture", "component", "depends", "essential", "filename", "multiArch",
-        "requested",    "sha256",    "size",    "source",    "suite",    "version"};
-    if (kKnown.count(key) == 0) return r.Error(at, absl::StrCat("unknown field \"", key, "\""));
-  }
+  ASSIGN_OR_RETURN(p.multi_arch, j.OptionalString("multiArch", "no", kMaxName));
+  if (!ParseMultiArch(p.multi_arch).ok()) return j.Error("multiArch is not a Multi-Arch value");
+  ASSIGN_OR_RETURN(JsonView suite, j.Required("suite"));
+  ASSIGN_OR_RETURN(p.suite, suite.AsString(kMaxName));
+  RETURN_IF_ERROR(PlainName(suite, p.suite));
+  ASSIGN_OR_RETURN(JsonView component, j.Required("component"));
+  ASSIGN_OR_RETURN(p.component, component.AsString(kMaxName));
+  RETURN_IF_ERROR(PlainName(component, p.component));
+  ASSIGN_OR_RETURN(p.filename, j.RequiredString("filename", 1024));
+  if (!IsValidPoolPath(p.filename)) return j.Error("filename is not a plain pool path");
+  ASSIGN_OR_RETURN(p.size, j.RequiredInt("size", 1, kMaxDebSize));
+  ASSIGN_OR_RETURN(p.sha256, j.RequiredString("sha256", 64));
+  if (!IsLowerHexSha256(p.sha256)) return j.Error("sha256 is not 64 lower-case hex digits");
+  ASSIGN_OR_RETURN(p.depends, j.OptionalStringArray("depends", kMaxList));
+  ASSIGN_OR_RETURN(p.essential, j.OptionalBool("essential", false));
+  ASSIGN_OR_RETURN(p.requested, j.OptionalBool("requested", false));
+  ASSIGN_OR_RETURN(p.source, j.OptionalString("source", "", kMaxName));
   return p;
 }
 
@@ -172,40 +121,43 @@ std::string SerializeLockfile(const Lockfile& lock) {
 }
 
 absl::StatusOr<Lockfile> ParseLockfile(absl::string_view text, absl::string_view where) {
-  json root = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (root.is_discarded() || !root.is_object()) {
-    return absl::InvalidArgumentError(absl::StrCat("malformed JSON in lockfile ", where));
-  }
-  Reader r{std::string(where)};
-  ASSIGN_OR_RETURN(int64_t version, r.Integer(root, "lockVersion", "top level"));
+  ASSIGN_OR_RETURN(json root, ParseJson(std::string(text), absl::StrCat("lockfile ", where)));
+  JsonView r(root, absl::StrCat("lockfile ", where));
+  RETURN_IF_ERROR(r.ExpectObject());
+  RETURN_IF_ERROR(r.OnlyKeys({"architectures", "inputs", "lockVersion"}));
+  ASSIGN_OR_RETURN(int64_t version, r.RequiredInt("lockVersion", 0, 1000000));
   if (version != Lockfile::kVersion) {
-    return r.Error("lockVersion", absl::StrCat("is ", version, "; this stowage reads version ",
-                                               Lockfile::kVersion));
+    return r.Error(absl::StrCat("lockVersion is ", version, "; this stowage reads version ",
+                                Lockfile::kVersion));
   }
   Lockfile lock;
-  ASSIGN_OR_RETURN(const json* inputs, r.Object(root, "inputs", "top level"));
-  ASSIGN_OR_RETURN(lock.inputs.suites, r.Strings(*inputs, "suites", "inputs"));
-  ASSIGN_OR_RETURN(lock.inputs.components, r.Strings(*inputs, "components", "inputs"));
-  ASSIGN_OR_RETURN(lock.inputs.architectures, r.Strings(*inputs, "architectures", "inputs"));
-  ASSIGN_OR_RETURN(lock.inputs.packages, r.Strings(*inputs, "packages", "inputs"));
-  ASSIGN_OR_RETURN(lock.inputs.include_essential, r.Bool(*inputs, "includeEssential", "inputs"));
-  ASSIGN_OR_RETURN(const json* architectures, r.Object(root, "architectures", "top level"));
-  for (const auto& [arch, section] : architectures->items()) {
+  ASSIGN_OR_RETURN(JsonView inputs, r.RequiredObject("inputs"));
+  RETURN_IF_ERROR(
+      inputs.OnlyKeys({"architectures", "components", "includeEssential", "packages", "suites"}));
+  ASSIGN_OR_RETURN(lock.inputs.suites, inputs.OptionalStringArray("suites", kMaxList));
+  ASSIGN_OR_RETURN(lock.inputs.components, inputs.OptionalStringArray("components", kMaxList));
+  ASSIGN_OR_RETURN(lock.inputs.architectures,
+                   inputs.OptionalStringArray("architectures", kMaxList));
+  ASSIGN_OR_RETURN(lock.inputs.packages, inputs.OptionalStringArray("packages", kMaxList));
+  ASSIGN_OR_RETURN(lock.inputs.include_essential, inputs.OptionalBool("includeEssential", false));
+  ASSIGN_OR_RETURN(JsonView architectures, r.RequiredObject("architectures"));
+  ASSIGN_OR_RETURN(JsonView::Members sections, architectures.AsObject(64));
+  for (const auto& [arch, section] : sections) {
     if (!IsValidArchitecture(arch) || arch == "all") {
-      return r.Error("architectures", absl::StrCat("\"", arch, "\" is not an architecture"));
+      return section.Error("is not an architecture");
     }
-    if (!section.is_object())
-      return r.Error(absl::StrCat("architectures.", arch), "must be an object");
+    ASSIGN_OR_RETURN(JsonView::Members members, section.AsObject(kMaxPackagesPerArchitecture));
     auto& packages = lock.packages[arch];
-    for (const auto& [name, j] : section.items()) {
-      ASSIGN_OR_RETURN(LockedPackage p, ParsePackage(r, arch, name, j));
+    for (const auto& [name, j] : members) {
+      RETURN_IF_ERROR(j.ExpectObject());
+      ASSIGN_OR_RETURN(LockedPackage p, ParsePackage(arch, name, j));
       packages.emplace(name, std::move(p));
     }
     for (const auto& [name, p] : packages) {
       for (const std::string& dep : p.depends) {
         if (packages.count(dep) == 0) {
-          return r.Error(absl::StrCat("architectures.", arch, ".", name),
-                         absl::StrCat("depends on \"", dep, "\", which is not locked"));
+          return section.Error(
+              absl::StrCat(name, " depends on \"", dep, "\", which is not locked"));
         }
       }
     }

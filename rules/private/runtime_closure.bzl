@@ -1,5 +1,10 @@
 """runtime_closure: a host program's shared-library closure as declared Bazel inputs.
 
+HOST-DEPENDENT: it copies whatever the build host has installed, so another machine or another
+point release gives another layer (another digest). Images that must be reproducible take their
+runtime from pinned Debian packages instead (deb_packages + deb_layer, docs/deb.md), as the
+bookstore example does; this rule stays for quick experiments and the first-image benchmark.
+
 A native server in an image needs its shared libraries, the dynamic loader and CA
 certificates. Reading them from the host inside a build action would be reading files behind
 Bazel's back. Instead this repository rule snapshots them once (copies, not links, so their

@@ -18,7 +18,8 @@ mirror_init() {
 
 # make_deb NAME VERSION ARCH "CONTROL LINES" [PATH=CONTENT...]: builds a .deb into the pool.
 # CONTROL LINES are extra control fields ("Depends: x\nProvides: y"); each PATH=CONTENT is a
-# file of the package (PATH absolute; CONTENT written with printf %s, "->TARGET" makes a symlink).
+# file of the package (PATH absolute; CONTENT written with printf %s, "->TARGET" makes a symlink;
+# a CONTENT starting with "#!" makes an executable, mode 0755).
 make_deb() {
   local name=$1 version=$2 arch=$3 extra=$4
   shift 4
@@ -42,6 +43,7 @@ make_deb() {
       ln -s "${content#->}" "$stage$path"
     else
       printf '%s' "$content" >"$stage$path"
+      [[ "$content" == "#!"* ]] && chmod 755 "$stage$path"
     fi
   done
   local out="$MIRROR_DIR/pool/main/${name}_${version}_${arch}.deb"

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Locked Debian packages in a user's workspace, from an archive built here and served on
+# loopback: deb_packages fetches each .deb pinned by sha256 into Bazel's repository cache (a
+# second clone with the same cache downloads nothing, even with the mirror gone), deb_layer
+# builds layers that are reproducible, carry dpkg's status records (dpkg-query --admindir lists
+# the image's packages), merged /usr and the CA bundle update-ca-certificates would write; and
+# the errors: two packages shipping one path, a .deb whose bytes changed on the mirror, a
+# version the mirror no longer has, an unknown data.tar compression.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+source scripts/lib/services.sh
+source tests/deb/local_mirror.sh
+
+work=$(mktemp -d /tmp/stowage-deb-layer.XXXXXX)
+B1=(bazel --output_base="$work/ob1")
+B2=(bazel --output_base="$work/ob2")
+cleanup() {
+  (cd "$work/ws1" 2>/dev/null && "${B1[@]}" shutdown) >/dev/null 2>&1 || true
+  (cd "$work/ws2" 2>/dev/null && "${B2[@]}" shutdown) >/dev/null 2>&1 || true
+  mirror_stop
+  chmod -R u+w "$work" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+bazel build //builder:stowage >/dev/null 2>&1
+stowage=$ROOT/bazel-bin/builder/stowage
+
+echo "== a test archive on loopback"
+mirror_init "$work/mirror"
+certs=()
+for c in $(ls /usr/share/ca-certificates/mozilla/*.crt | LC_ALL=C sort | head -5); do
+  # $(cat) drops the final newline: the bundle must add it back, as update-ca-certificates does.
+  certs+=("/usr/share/ca-certificates/mozilla/$(basename "$c")=$(cat "$c")")
+done
+make_deb ca-certificates 1.0 all 'Multi-Arch: foreign' "${certs[@]}" /etc/ssl/certs/.placeholder= >/dev/null
+make_deb libfoo1 1.0 amd64 'Multi-Arch: same' /usr/lib/x86_64-linux-gnu/libfoo.so.1=foo \
+  /lib/x86_64-linux-gnu/libfoo-old.so.1=old >/dev/null
+make_deb hello 1.0 amd64 'Depends: libfoo1 (>= 1.0)' "/bin/hello=#!/bin/sh
+echo hello" /etc/hello.conf=greeting=hi "/DEBIAN/conffiles=/etc/hello.conf
+" >/dev/null
+make_deb clash-a 1.0 amd64 '' /usr/share/clash/file=a >/dev/null
+make_deb clash-b 1.0 amd64 '' /usr/share/clash/file=b >/dev/null
+make_deb vanish 1.0 amd64 '' /usr/share/vanish=v >/dev/null
+make_deb badsum 1.0 amd64 '' /usr/share/badsum=original >/dev/null
+odd=$(make_deb oddz 1.0 amd64 '' /usr/share/oddz=z)
+(cd "$work" && mkdir odd && cd odd && ar x "$odd" && mv data.tar.xz data.tar.lz4 && rm "$odd" &&
+  ar rc "$odd" debian-binary control.tar.xz data.tar.lz4)
+mirror_publish bookworm amd64
+mirror_serve
+
+mkdir -p "$work/ws1"
+"$stowage" deb lock --lockfile "$work/ws1/deb.lock.json" --suite bookworm --arch amd64 \
+  --mirror "$MIRROR_URL" --keyring "$MIRROR_KEYRING" --apt-config "$work/no-apt" \
+  --package hello --package ca-certificates --package clash-a --package clash-b \
+  --package vanish --package badsum --package oddz >/dev/null 2>"$work/lock.err" ||
+  { cat "$work/lock.err"; fail "lock"; }
+
+# After locking, the mirror changes under the lock: one .deb vanishes, another is rebuilt.
+rm "$MIRROR_DIR"/pool/main/vanish_1.0_amd64.deb
+rm "$MIRROR_DIR"/pool/main/badsum_1.0_amd64.deb
+make_deb badsum 1.0 amd64 '' /usr/share/badsum=tampered >/dev/null
+
+cat >"$work/ws1/WORKSPACE" <<WS
+workspace(name = "debtest")
+local_repository(name = "stowage", path = "$ROOT")
+load("@stowage//rules:repositories.bzl", "deb_packages", "stowage_dependencies")
+stowage_dependencies()
+deb_packages(name = "debs", lock = "//:deb.lock.json")
+load("@debs//:repositories.bzl", debs = "repositories")
+debs()
+WS
+cat >"$work/ws1/BUILD.bazel" <<'BUILD'
+load("@stowage//rules:defs.bzl", "deb_layer", "oci_image", "oci_layout")
+deb_layer(name = "base", packages = ["@debs//amd64:libfoo1"])
+deb_layer(
+    name = "app",
+    below = [":base"],
+    packages = ["@debs//amd64:hello", "@debs//amd64:ca-certificates"],
+)
+oci_image(name = "image", layers = [":base", ":app"], entrypoint = ["/bin/hello"])
+oci_layout(name = "layout", image = ":image", hardlink = False)
+deb_layer(name = "clash", packages = ["@debs//amd64:clash-a", "@debs//amd64:clash-b"])
+deb_layer(name = "vanished", packages = ["@debs//amd64:vanish"])
+deb_layer(name = "badsum", packages = ["@debs//amd64:badsum"])
+deb_layer(name = "oddz", packages = ["@debs//amd64:oddz"])
+BUILD
+cp .bazelrc "$work/ws1/.bazelrc"
+cp -a "$work/ws1" "$work/ws2"
+repocache=$work/repository-cache
+debs_fetched() { grep -c 'GET /pool/.*\.deb' "$MIRROR_DIR/http.log" || true; }
+
+echo "== build the image: packages fetched once from the mirror"
+(cd "$work/ws1" && STOWAGE_DEB_MIRRORS=$MIRROR_URL "${B1[@]}" build --repository_cache="$repocache" \
+  :layout :base :app) >"$work/build1.log" 2>&1 || { tail -30 "$work/build1.log"; fail "build"; }
+first=$(debs_fetched)
+[[ $first == 3 ]] || fail "expected 3 .deb downloads (libfoo1, hello, ca-certificates), got $first"
+! grep -rqs "127.0.0.1" "$work/ob1/external/debs" "$work/ob1"/external/debs__amd64__*/BUILD.bazel ||
+  fail "a repository file names the mirror"
+
+echo "== a second clone with the same repository cache and the mirror unreachable: 0 downloads"
+(cd "$work/ws2" && STOWAGE_DEB_MIRRORS=http://127.0.0.1:9/dead "${B2[@]}" build \
+  --repository_cache="$repocache" :layout :base :app) >"$work/build2.log" 2>&1 ||
+  { tail -30 "$work/build2.log"; fail "second clone"; }
+[[ $(debs_fetched) == "$first" ]] || fail "the second clone downloaded from the mirror"
+echo "   second clone: $(( $(debs_fetched) - first )) .deb downloads"
+
+echo "== the layers are the same bytes in both clones"
+for l in base app; do
+  cmp -s "$work/ws1/bazel-bin/$l.descriptor.json" "$work/ws2/bazel-bin/$l.descriptor.json" ||
+    fail "layer $l differs between the clones"
+  cmp -s "$work/ws1/bazel-bin/$l.tar.gz" "$work/ws2/bazel-bin/$l.tar.gz" || fail "blob $l differs"
+done
+
+echo "== what is in the image"
+umoci unpack --rootless --image "$work/ws1/bazel-bin/layout:latest" "$work/bundle" >/dev/null 2>&1 ||
+  umoci unpack --rootless --image "$work/ws1/bazel-bin/layout" "$work/bundle" >/dev/null
+rootfs=$work/bundle/rootfs
+[[ -L $rootfs/bin && $(readlink "$rootfs/bin") == usr/bin ]] || fail "/bin is not a link to usr/bin"
+[[ -L $rootfs/lib && $(readlink "$rootfs/lib") == usr/lib ]] || fail "/lib is not a link to usr/lib"
+[[ -f $rootfs/usr/lib/x86_64-linux-gnu/libfoo-old.so.1 ]] || fail "/lib content not under /usr/lib"
+[[ -x $rootfs/usr/bin/hello ]] || fail "no executable /usr/bin/hello"
+out=$(dpkg-query --admindir="$rootfs/var/lib/dpkg" -W -f '${Package} ${Version} ${Status}\n' | sort)
+echo "$out" | sed 's/^/   /'
+[[ "$out" == "ca-certificates 1.0 install ok installed
+hello 1.0 install ok installed
+libfoo1 1.0 install ok installed" ]] || fail "dpkg-query --admindir does not list the image's packages"
+dpkg --admindir="$rootfs/var/lib/dpkg" -L hello | grep -qx /bin/hello || fail "dpkg -L hello"
+dpkg-query --admindir="$rootfs/var/lib/dpkg" -s hello | grep -q "^ /etc/hello.conf " || fail "no Conffiles"
+for p in hello ca-certificates; do
+  [[ -f $rootfs/var/lib/dpkg/status.d/$p ]] || fail "no status.d record for $p"
+done
+[[ -f $rootfs/var/lib/dpkg/status.d/libfoo1 ]] || fail "no status.d record for libfoo1 (lower layer)"
+tar tzf "$work/ws1/bazel-bin/app.tar.gz" | grep -q "status.d/libfoo1" && fail "the upper layer repeats libfoo1"
+tar tzf "$work/ws1/bazel-bin/app.tar.gz" | grep -q "libfoo.so" && fail "the upper layer repeats libfoo1's files"
+
+echo "== the CA bundle is what update-ca-certificates writes from the same certificates"
+ref=$work/ca-ref
+mkdir -p "$ref/etc" "$ref/certs"
+deb=$(ls "$MIRROR_DIR"/pool/main/ca-certificates_*.deb)
+dpkg-deb -x "$deb" "$ref/pkg"
+(cd "$ref/pkg/usr/share/ca-certificates" && find . -name '*.crt' | sed 's|^\./||' | LC_ALL=C sort) >"$ref/ca-certificates.conf"
+update-ca-certificates --certsconf "$ref/ca-certificates.conf" --certsdir "$ref/pkg/usr/share/ca-certificates" \
+  --localcertsdir "$ref/none" --etccertsdir "$ref/certs" --hooksdir "$ref/none" >/dev/null 2>&1 ||
+  fail "update-ca-certificates failed"
+cmp "$ref/certs/ca-certificates.crt" "$rootfs/etc/ssl/certs/ca-certificates.crt" ||
+  fail "the CA bundle differs from update-ca-certificates'"
+
+echo "== errors"
+expect_failure() {  # expect_failure TARGET TEXT
+  if (cd "$work/ws1" && STOWAGE_DEB_MIRRORS=$MIRROR_URL "${B1[@]}" build --repository_cache="$repocache" "$1") \
+    >"$work/err.log" 2>&1; then fail "$1 built"; fi
+  grep -q "$2" "$work/err.log" || { grep -E "ERROR|error" "$work/err.log" | head -5; fail "$1: no '$2'"; }
+  echo "   $1: $(grep -o "$2.\{0,60\}" "$work/err.log" | head -1)..."
+}
+expect_failure :clash "package clash-a 1.0 (amd64) and package clash-b 1.0 (amd64) both ship /usr/share/clash/file with different contents"
+expect_failure :badsum "deb package badsum 1.0 (amd64): the mirror serves other bytes than the lock pins"
+expect_failure :vanished "deb package vanish 1.0 (amd64) is not on the mirror(s) any more"
+grep -q "re-lock (bazel run the deb_lock target that writes //:deb.lock.json)" "$work/err.log" ||
+  fail "the vanished-version error does not say how to fix it"
+expect_failure :oddz "deb package oddz 1.0 (amd64): its data member is data.tar.lz4, a compression"
+echo "PASS"
