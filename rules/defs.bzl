@@ -8,6 +8,7 @@ load("//rules/private:check.bzl", _deploy_check_test = "deploy_check_test")
 load("//rules/private:compose.bzl", _ComposeInfo = "ComposeInfo", _compose_file = "compose_file")
 load("//rules/private:deb_layer.bzl", _deb_layer = "deb_layer")
 load("//rules/private:deb_lock.bzl", _deb_lock = "deb_lock")
+load("//rules/private:deb_repositories.bzl", _deb_packages = "deb_packages")
 load("//rules/private:heroku.bzl", _HerokuAppInfo = "HerokuAppInfo", _heroku_app = "heroku_app", _heroku_release = "heroku_release")
 load("//rules/private:image.bzl", _oci_image = "oci_image", _oci_image_rule = "oci_image_rule")
 load("//rules/private:import.bzl", _oci_import = "oci_import")
@@ -42,6 +43,7 @@ oci_pull = _oci_pull
 oci_import = _oci_import
 runtime_closure = _runtime_closure
 deb_lock = _deb_lock
+deb_packages = _deb_packages
 deb_layer = _deb_layer
 
 # Django static assets and deployment.

@@ -1,5 +1,7 @@
 #include "builder/deb/lock.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "builder/common/status_macros.h"
@@ -31,6 +33,12 @@ absl::StatusOr<Lockfile> MakeLock(const LockInputs& inputs, ArchiveReader* reade
   if (inputs.architectures.empty()) return absl::InvalidArgumentError("no architecture (--arch)");
   Lockfile lock;
   lock.inputs = inputs;
+  // The result does not depend on the order packages and architectures are named in, so the
+  // lockfile does not either (the order of suites matters: the first wins a tie).
+  for (auto* list : {&lock.inputs.packages, &lock.inputs.architectures}) {
+    std::sort(list->begin(), list->end());
+    list->erase(std::unique(list->begin(), list->end()), list->end());
+  }
   for (const std::string& arch : inputs.architectures) {
     if (!IsValidArchitecture(arch) || arch == "all") {
       return absl::InvalidArgumentError(absl::StrCat("\"", arch, "\" is not an architecture"));

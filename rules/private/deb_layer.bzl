@@ -106,7 +106,7 @@ deb_layer = rule(
         ),
         "merged_usr": attr.bool(default = True, doc = "/bin, /sbin, /lib* as symlinks into /usr, as Debian 12 and 13 systems have them."),
         "exclude_paths": attr.string_list(doc = "Image paths left out with everything under them, e.g. [\"/usr/share/doc\", \"/usr/share/man\"]."),
-        "compression": attr.string(default = "gzip", values = ["gzip", "zstd", "none"]),
+        "compression": attr.string(default = "gzip", values = ["gzip", "zstd", "none"], doc = "Layer compression."),
         "level": attr.int(default = -1, doc = "Compression level; -1 for the tool's default."),
         "mtime": attr.int(default = -1, doc = "Entry mtime in seconds; -1 for SOURCE_DATE_EPOCH or 0."),
     },

@@ -73,7 +73,13 @@ load("@debs//:repositories.bzl", debs = "repositories")
 debs()
 WS
 cat >"$work/ws1/BUILD.bazel" <<'BUILD'
-load("@stowage//rules:defs.bzl", "deb_layer", "oci_image", "oci_layout")
+load("@stowage//rules:defs.bzl", "deb_layer", "deb_lock", "oci_image", "oci_layout")
+deb_lock(
+    name = "lock",
+    lockfile = "deb.lock.json",
+    suites = ["bookworm"],
+    packages = ["hello", "ca-certificates", "clash-a", "clash-b", "vanish", "badsum", "oddz"],
+)
 deb_layer(name = "base", packages = ["@debs//amd64:libfoo1"])
 deb_layer(
     name = "app",
@@ -106,6 +112,12 @@ echo "== a second clone with the same repository cache and the mirror unreachabl
   { tail -30 "$work/build2.log"; fail "second clone"; }
 [[ $(debs_fetched) == "$first" ]] || fail "the second clone downloaded from the mirror"
 echo "   second clone: $(( $(debs_fetched) - first )) .deb downloads"
+
+echo "== bazel run //:lock -- --check, from a subdirectory: the lock is up to date"
+mkdir -p "$work/ws1/sub"
+(cd "$work/ws1/sub" && "${B1[@]}" run //:lock -- --check --mirror "$MIRROR_URL" --keyring "$MIRROR_KEYRING" \
+  --apt-config "$work/no-apt") >"$work/run-lock.log" 2>&1 || { tail -5 "$work/run-lock.log"; fail "bazel run //:lock"; }
+grep -q "deb.lock.json is up to date: 8 packages" "$work/run-lock.log" || fail "lock --check: $(tail -3 "$work/run-lock.log")"
 
 echo "== the layers are the same bytes in both clones"
 for l in base app; do
