@@ -14,13 +14,20 @@
 #include "builder/common/workspace_status.h"
 #include "builder/registry/client_flags.h"
 #include "builder/registry/push.h"
+#include "builder/sign/sign_flags.h"
 
 namespace stowage {
 namespace registry {
 namespace {
 
+// After the push, --key/--key-env sign the pushed digest and --attest attaches attestations.
+std::vector<FlagDef> WithSignFlags(std::vector<FlagDef> own) {
+  for (FlagDef& f : sign::SignFlags()) own.push_back(std::move(f));
+  return own;
+}
+
 const std::vector<FlagDef>& PushFlags() {
-  static const auto* flags = new std::vector<FlagDef>(WithClientFlags({
+  static const auto* flags = new std::vector<FlagDef>(WithClientFlags(WithSignFlags({
       ValueFlag("repository", "HOST[:PORT]/NAME", "where to push (required)"),
       ValueFlag("tag", "TAG", "a tag to point at the pushed digest (repeated; {KEY} stamps)"),
       PathFlag("tags-file", "FILE", "more tags, one or more per line (# comments)"),
@@ -34,7 +41,7 @@ const std::vector<FlagDef>& PushFlags() {
       ValueFlag("jobs", "N", "parallel blob uploads (default 4, at most 64)"),
       ValueFlag("chunk-threshold", "BYTES", "blobs at least this big are uploaded in chunks"),
       ValueFlag("chunk-size", "BYTES", "size of each chunk of a chunked upload"),
-  }));
+  })));
   return *flags;
 }
 
@@ -106,6 +113,15 @@ absl::Status PushMain(const std::vector<std::string>& args) {
     return absl::InvalidArgumentError("give --manifest or --spec (stowage push --help)");
   }
 
+  // The key and the attestations are read before anything is pushed: a bad key or file fails
+  // the push, not the signing after it.
+  std::optional<sign::SigningPlan> signing;
+  if (sign::WantsSigning(flags)) {
+    ASSIGN_OR_RETURN(signing, sign::PrepareSigning(flags));
+  } else if (flags.Has("attest") || flags.Has("key-passphrase-env")) {
+    return absl::InvalidArgumentError("--attest and --key-passphrase-env need --key or --key-env");
+  }
+
   PushOptions options;
   options.target = target;
   options.tags = tags;
@@ -157,7 +173,12 @@ absl::Status PushMain(const std::vector<std::string>& args) {
       report.tokens);
   std::printf("%s@%s\n", target.ToString().c_str(), report.digest.c_str());
   std::fflush(stdout);
-  return absl::OkStatus();
+  if (!signing.has_value()) return absl::OkStatus();
+  sign::Descriptor subject;
+  subject.media_type = plan.top.media_type;
+  subject.digest = plan.top.digest;
+  subject.size = static_cast<int64_t>(plan.top.bytes.size());
+  return sign::RunSigning(*signing, client, target, subject);
 }
 
 }  // namespace
