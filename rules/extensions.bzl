@@ -11,11 +11,15 @@
     runtime.closure(name = "app_runtime", libraries = ["libssl.so.3"])
     use_repo(runtime, "app_runtime")
 
+    deb = use_extension("@stowage//rules:extensions.bzl", "deb")
+    deb.packages(name = "debian12", lock = "//:debian12.lock.json")   # WORKSPACE's deb_packages
+    use_repo(deb, "debian12")                    # @debian12//amd64:libc6 as under WORKSPACE
+
 Not run on this project's machines (Debian's Bazel 4.2.3 has no Bzlmod): see docs/bazel.md.
-The Debian-package repositories (pinned .deb files from a lockfile) get a tag class here when
-their repository rule exists; `deb_lock` is a `bazel run` target and needs none.
+`deb_lock` is a `bazel run` target and needs no extension.
 """
 
+load("//rules/private:deb_repositories.bzl", "deb_package", "deb_packages_hub", "deb_rootfs", "lock_repositories", "read_lock")
 load("//rules/private:pull.bzl", "oci_pull_repository", "pull_attributes", "stowage_puller")
 load("//rules/private:runtime_closure.bzl", "runtime_closure")
 load(":repositories.bzl", "system_libraries")
@@ -75,3 +79,25 @@ def _runtime_impl(module_ctx):
             runtime_closure(name = closure.name, libraries = closure.libraries, files = closure.files)
 
 runtime = module_extension(implementation = _runtime_impl, tag_classes = {"closure": _closure})
+
+_deb_packages = tag_class(attrs = {
+    "name": attr.string(mandatory = True, doc = "The hub: @name//ARCH:PACKAGE, as deb_packages(name = ...)."),
+    "lock": attr.label(mandatory = True, doc = "The lockfile stowage deb lock writes."),
+    "mirrors": attr.string_list(doc = "Archive roots (\"URL\" or \"SUITE=URL\") instead of apt's configuration; STOWAGE_DEB_MIRRORS wins."),
+})
+
+_DEB_RULES = {"deb_package": deb_package, "deb_rootfs": deb_rootfs}
+
+def _deb_impl(module_ctx):
+    # The same repositories WORKSPACE's hub writes into its repositories.bzl, declared here
+    # (an extension's repositories see each other by these names); each is fetched only when a
+    # target needs it, so reading the lock is all this does.
+    for mod in module_ctx.modules:
+        for tag in mod.tags.packages:
+            lock = read_lock(module_ctx, tag.lock)
+            for rule_name, kwargs in lock_repositories(tag.name, lock, str(tag.lock), tag.mirrors):
+                _DEB_RULES[rule_name](**kwargs)
+            deb_packages_hub(name = tag.name, lock = tag.lock, mirrors = tag.mirrors, hub_name = tag.name)
+    return module_ctx.extension_metadata(reproducible = True) if hasattr(module_ctx, "extension_metadata") else None
+
+deb = module_extension(implementation = _deb_impl, tag_classes = {"packages": _deb_packages})

@@ -61,7 +61,8 @@ const std::vector<FlagDef> kFlags = {
               "mirror to read instead of apt's configuration (repeated; or STOWAGE_DEB_MIRRORS)"),
     PathFlag("keyring", "FILE", "OpenPGP keyring that signs the suites' Release files (repeated)"),
     SwitchFlag("allow-unsigned", "accept Release files without a valid signature"),
-    PathFlag("apt-config", "DIR", "apt's configuration directory (default /etc/apt)"),
+    PathFlag("apt-config", "DIR",
+             "apt's configuration directory (default STOWAGE_APT_CONFIG_DIR, else /etc/apt)"),
     ValueFlag("timeout", "SECONDS", "bound of each download, 1 to 3600 (default 300)"),
     SwitchFlag("check", "write nothing; fail when the lockfile would change"),
 };
@@ -85,7 +86,9 @@ absl::Status DebLockMain(const std::vector<std::string>& args) {
   inputs.include_essential = flags.Has("essential");
 
   ArchiveConfig config;
-  config.etc_apt = flags.Get("apt-config", "/etc/apt");
+  const char* apt_dir = std::getenv("STOWAGE_APT_CONFIG_DIR");
+  config.etc_apt =
+      flags.Get("apt-config", apt_dir != nullptr && *apt_dir != '\0' ? apt_dir : "/etc/apt");
   ASSIGN_OR_RETURN(config.apt_sources, ReadAptSources(config.etc_apt));
   std::vector<std::string> mirrors = flags.GetAll("mirror");
   if (mirrors.empty()) {

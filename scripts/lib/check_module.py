@@ -98,6 +98,24 @@ rule_attrs = {a for a in rule_attrs if not a.startswith("_")} - {"alias_name"}
 for missing in sorted((macro_args | rule_attrs) - tag_attrs):
     problems.append("rules/extensions.bzl: oci.pull has no attribute %s (oci_pull takes it)" % missing)
 
+# Every deb_packages hub of WORKSPACE is a deb.packages tag of MODULE.bazel with the same lock,
+# and deb.packages takes every attribute deb_packages does.
+workspace = parse(os.path.join(ROOT, "WORKSPACE"))
+ws_hubs = {kw(c, "name"): kw(c, "lock") for c in calls(workspace, "deb_packages")}
+module_hubs = {kw(c, "name"): kw(c, "lock") for c in calls(module, "packages") if getattr(c.func, "value", None) is not None and getattr(c.func.value, "id", "") == "deb"}
+for name, lock in sorted(ws_hubs.items()):
+    if module_hubs.get(name) != lock:
+        problems.append("MODULE.bazel has no deb.packages(name = %r, lock = %r) (WORKSPACE's deb_packages declares it)" % (name, lock))
+deb_repos = parse(os.path.join(ROOT, "rules", "private", "deb_repositories.bzl"))
+hub_rule = next(n for n in deb_repos.body if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "deb_packages")
+hub_attrs = {ast.literal_eval(k) for k in hub_rule.value.keywords[[k.arg for k in hub_rule.value.keywords].index("attrs")].value.keys}
+deb_tag_attrs = set()
+for assign in [n for n in extensions.body if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "_deb_packages"]:
+    attrs = next(k.value for k in assign.value.keywords if k.arg == "attrs")
+    deb_tag_attrs = {ast.literal_eval(k) for k in attrs.keys}
+for missing in sorted(hub_attrs - deb_tag_attrs):
+    problems.append("rules/extensions.bzl: deb.packages has no attribute %s (deb_packages takes it)" % missing)
+
 # BUILD files load what Bazel 9 does not provide.
 files = subprocess.run(["git", "-C", ROOT, "ls-files", "-co", "--exclude-standard", "*BUILD", "*BUILD.bazel", "*.bzl"],
                        capture_output=True, text=True, check=True).stdout.split()
@@ -121,4 +139,4 @@ for p in problems:
     print("FAIL:", p)
 if problems:
     sys.exit(1)
-print("ok: MODULE.bazel matches the WORKSPACE macros; oci.pull covers oci_pull; %d BUILD/.bzl files load their rules" % len(files))
+print("ok: MODULE.bazel matches the WORKSPACE macros; oci.pull covers oci_pull; deb.packages covers deb_packages (%d hub(s)); %d BUILD/.bzl files load their rules" % (len(ws_hubs), len(files)))

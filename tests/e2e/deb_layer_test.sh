@@ -103,8 +103,12 @@ echo "== build the image: packages fetched once from the mirror"
   :layout :base :app) >"$work/build1.log" 2>&1 || { tail -30 "$work/build1.log"; fail "build"; }
 first=$(debs_fetched)
 [[ $first == 3 ]] || fail "expected 3 .deb downloads (libfoo1, hello, ca-certificates), got $first"
-! grep -rqs "127.0.0.1" "$work/ob1/external/debs" "$work/ob1"/external/debs__amd64__*/BUILD.bazel ||
-  fail "a repository file names the mirror"
+# The mirror came from the environment: no file Bazel keeps for the repositories names it
+# (their trees, generated BUILD files and marker files).
+names_mirror() {  # names_mirror OUTPUT_BASE HUB: the files of HUB's repositories naming the mirror
+  grep -rlsF "${MIRROR_URL#http://}" "$1/external/$2" "$1"/external/"$2"__* "$1"/external/@"$2"*.marker || true
+}
+[[ -z $(names_mirror "$work/ob1" debs) ]] || fail "a repository file names the mirror: $(names_mirror "$work/ob1" debs)"
 
 echo "== a second clone with the same repository cache and the mirror unreachable: 0 downloads"
 (cd "$work/ws2" && STOWAGE_DEB_MIRRORS=http://127.0.0.1:9/dead "${B2[@]}" build \
@@ -118,6 +122,42 @@ mkdir -p "$work/ws1/sub"
 (cd "$work/ws1/sub" && "${B1[@]}" run //:lock -- --check --mirror "$MIRROR_URL" --keyring "$MIRROR_KEYRING" \
   --apt-config "$work/no-apt") >"$work/run-lock.log" 2>&1 || { tail -5 "$work/run-lock.log"; fail "bazel run //:lock"; }
 grep -q "deb.lock.json is up to date: 8 packages" "$work/run-lock.log" || fail "lock --check: $(tail -3 "$work/run-lock.log")"
+
+echo "== the mirror from apt's configuration (STOWAGE_APT_CONFIG_DIR) or the hub's mirrors attribute"
+# Two more hubs on the same lock, each fetching into a fresh repository cache: one finds the
+# mirror in a deb822 .sources file of an apt configuration directory, one in its attribute.
+apt=$work/apt
+mkdir -p "$apt/sources.list.d"
+printf 'Types: deb\nURIs: %s\nSuites: bookworm\nComponents: main\nSigned-By: %s\n' \
+  "$MIRROR_URL" "$MIRROR_KEYRING" >"$apt/sources.list.d/test.sources"
+cat >>"$work/ws1/WORKSPACE" <<WS
+deb_packages(name = "debs_apt", lock = "//:deb.lock.json")
+load("@debs_apt//:repositories.bzl", debs_apt = "repositories")
+debs_apt()
+deb_packages(name = "debs_attr", lock = "//:deb.lock.json", mirrors = ["bookworm=$MIRROR_URL"])
+load("@debs_attr//:repositories.bzl", debs_attr = "repositories")
+debs_attr()
+WS
+cat >>"$work/ws1/BUILD.bazel" <<'BUILD'
+deb_layer(name = "hello_apt", packages = ["@debs_apt//amd64:hello"])
+deb_layer(name = "hello_attr", packages = ["@debs_attr//amd64:hello"])
+deb_layer(name = "hello_env", packages = ["@debs//amd64:hello"])
+BUILD
+before=$(debs_fetched)
+(cd "$work/ws1" && env -u STOWAGE_DEB_MIRRORS STOWAGE_APT_CONFIG_DIR="$apt" "${B1[@]}" build \
+  --repository_cache="$work/cache-apt" :hello_apt) >"$work/build-apt.log" 2>&1 ||
+  { tail -20 "$work/build-apt.log"; fail "build through apt's configuration"; }
+[[ $(( $(debs_fetched) - before )) == 2 ]] || fail "expected 2 downloads (hello, libfoo1) through apt's configuration"
+[[ -z $(names_mirror "$work/ob1" debs_apt) ]] || fail "a repository file names apt's mirror: $(names_mirror "$work/ob1" debs_apt)"
+before=$(debs_fetched)
+(cd "$work/ws1" && env -u STOWAGE_DEB_MIRRORS STOWAGE_APT_CONFIG_DIR="$work/no-apt" "${B1[@]}" build \
+  --repository_cache="$work/cache-attr" :hello_attr :hello_env) >"$work/build-attr.log" 2>&1 ||
+  { tail -20 "$work/build-attr.log"; fail "build through the mirrors attribute"; }
+[[ $(( $(debs_fetched) - before )) == 2 ]] || fail "expected 2 downloads (hello, libfoo1) through the mirrors attribute"
+for l in hello_apt hello_attr; do
+  cmp -s "$work/ws1/bazel-bin/$l.tar.gz" "$work/ws1/bazel-bin/hello_env.tar.gz" || fail "$l differs from the same packages fetched otherwise"
+done
+echo "   apt's configuration: 2 downloads, the mirror in no repository file; mirrors attribute: 2; same layer"
 
 echo "== the layers are the same bytes in both clones"
 for l in base app; do
@@ -144,6 +184,21 @@ dpkg-query --admindir="$rootfs/var/lib/dpkg" -s hello | grep -q "^ /etc/hello.co
 for p in hello ca-certificates; do
   [[ -f $rootfs/var/lib/dpkg/status.d/$p ]] || fail "no status.d record for $p"
 done
+# As distroless-aware scanners read it: status.d alone, one deb822 paragraph per file.
+python3 - "$rootfs/var/lib/dpkg/status.d" <<'PY' || fail "status.d is not what scanners read"
+import os, sys
+d = sys.argv[1]
+for name in sorted(os.listdir(d)):
+    paragraphs = [p for p in open(os.path.join(d, name)).read().split("\n\n") if p.strip()]
+    assert len(paragraphs) == 1, (name, len(paragraphs))
+    fields = {k: v.strip() for k, v in (l.split(":", 1) for l in paragraphs[0].split("\n") if l and l[0] not in " \t")}
+    assert fields["Package"] == name and fields["Status"] == "install ok installed", (name, fields)
+    assert fields["Version"] == "1.0" and fields["Architecture"] in ("amd64", "all"), (name, fields)
+PY
+mkdir -p "$work/scan"
+for f in "$rootfs"/var/lib/dpkg/status.d/*; do cat "$f"; echo; done >"$work/scan/status"
+[[ $(dpkg-query --admindir="$work/scan" -W -f '${Package} ${Version} ${Status}\n' | sort) == "$out" ]] ||
+  fail "status.d alone does not list the image's packages"
 [[ -f $rootfs/var/lib/dpkg/status.d/libfoo1 ]] || fail "no status.d record for libfoo1 (lower layer)"
 tar tzf "$work/ws1/bazel-bin/app.tar.gz" | grep -q "status.d/libfoo1" && fail "the upper layer repeats libfoo1"
 tar tzf "$work/ws1/bazel-bin/app.tar.gz" | grep -q "libfoo.so" && fail "the upper layer repeats libfoo1's files"

@@ -107,6 +107,9 @@ grep -q "^no changes" "$work/out" || fail "one-line sources: $(cat "$work/out")"
 "$stowage" deb lock --lockfile "$lock" --suite testing --package app --arch amd64 --arch arm64 \
   --apt-config "$work/apt2" >"$work/out" 2>&1 || { cat "$work/out"; fail "deb822 sources"; }
 grep -q "^no changes" "$work/out" || fail "deb822 sources: $(cat "$work/out")"
+STOWAGE_APT_CONFIG_DIR=$work/apt2 "$stowage" deb lock --lockfile "$lock" --suite testing --package app \
+  --arch amd64 --arch arm64 >"$work/out" 2>&1 || { cat "$work/out"; fail "STOWAGE_APT_CONFIG_DIR"; }
+grep -q "^no changes" "$work/out" || fail "STOWAGE_APT_CONFIG_DIR: $(cat "$work/out")"
 STOWAGE_DEB_MIRRORS="testing=$MIRROR_URL" run_lock --arch amd64 --arch arm64 ||
   { cat "$work/err"; fail "STOWAGE_DEB_MIRRORS"; }
 grep -q "^no changes" "$work/out" || fail "STOWAGE_DEB_MIRRORS: $(cat "$work/out")"
