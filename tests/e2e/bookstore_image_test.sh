@@ -51,6 +51,27 @@ umoci unpack --rootless --image "$work/layout:latest" "$work/bundle" >/dev/null
 rootfs=$work/bundle/rootfs
 [[ -x $rootfs/app/bin/bookstore ]] || fail "no /app/bin/bookstore in the image"
 [[ -f $rootfs/app/staticfiles/staticfiles.json ]] || fail "no staticfiles.json in the image"
+echo "== the runtime comes from debian12.lock.json: dpkg sees it, and no mirror host is written anywhere"
+installed=$(dpkg-query --admindir="$rootfs/var/lib/dpkg" -W -f '${Package}\n' | sort)
+for p in libc6 libssl3 libstdc++6 libmicrohttpd12 libpq5 ca-certificates dash; do
+  grep -qx "$p" <<<"$installed" || fail "dpkg-query --admindir does not list $p"
+done
+[[ $(wc -l <<<"$installed") == $(ls "$rootfs/var/lib/dpkg/status.d" | wc -l) ]] ||
+  fail "status.d and the status file disagree"
+[[ -s $rootfs/etc/ssl/certs/ca-certificates.crt && -L $rootfs/bin && -x $rootfs/usr/bin/dash ]] ||
+  fail "no CA bundle, merged /usr or /bin/sh from the packages"
+# The hosts apt's configuration names, read here and only here (never written to a file).
+hosts=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
+  sed -n -e 's#^[[:space:]]*URIs:##p' -e 's#^[[:space:]]*deb[[:space:]].*\(https\?://[^ ]*\).*#\1#p' |
+  tr ' ' '\n' | sed -n 's#^https\?://\([^/:]*\).*#\1#p' | sort -u || true)
+[[ -n "$hosts" ]] || fail "no mirror in apt's configuration: the example fetched its packages from where?"
+outbase=$(bazel info output_base 2>/dev/null)
+for h in $hosts; do
+  named=$(grep -rlsF "$h" examples/bookstore/debian12.lock.json "$outbase"/external/bookstore_debs* \
+    "$outbase"/external/@bookstore_debs*.marker || true)
+  [[ -z "$named" ]] || fail "a mirror host apt names is written into: $(head -3 <<<"$named")"
+done
+echo "   $(wc -l <<<"$installed") packages in dpkg's database; no mirror host in the lock or its repositories"
 user=$(/usr/bin/python3 -c 'import json,sys; u=json.load(open(sys.argv[1]))["process"]["user"]; print(u["uid"])' "$work/bundle/config.json")
 [[ "$user" != 0 ]] || fail "the image runs as root"
 
