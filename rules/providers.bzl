@@ -42,7 +42,7 @@ StaticAssetsInfo = provider(
 DebPackagesInfo = provider(
     doc = "Locked Debian packages (from a deb_packages hub), ready to become layers.",
     fields = {
-        "packages": "depset of struct(name, version, architecture, deb = File, depends = [names]): the .deb files, the identity the lock gives them and their dependency edges.",
+        "packages": "depset of struct(name, version, architecture, deb = File, depends = [names], sha256, source): the .deb files, the identity the lock gives them (with the .deb's SHA-256 and the source package, for SBOMs) and their dependency edges.",
         "roots": "list of package names this target stands for; the rest of `packages` is what they depend on.",
     },
 )
@@ -50,6 +50,7 @@ DebPackagesInfo = provider(
 DebLayerInfo = provider(
     doc = "What a deb_layer installs, so that layers above it neither repeat those packages nor forget them in dpkg's status file.",
     fields = {
-        "packages": "depset of struct(name, version, architecture, deb): installed by this layer and the deb_layers below it.",
+        "packages": "depset of structs as in DebPackagesInfo: installed by this layer and the deb_layers below it.",
+        "layer_packages": "list of those structs installed by this layer itself, in name order.",
     },
 )

@@ -84,7 +84,7 @@ def _deb_layer_impl(ctx):
     )
     return [
         LayerInfo(blob = blob, descriptor = descriptor, compression = compression),
-        DebLayerInfo(packages = depset(packages, transitive = [below])),
+        DebLayerInfo(packages = depset(packages, transitive = [below]), layer_packages = packages),
         DefaultInfo(
             files = depset([blob, descriptor]),
             runfiles = ctx.runfiles(files = [blob, descriptor]),

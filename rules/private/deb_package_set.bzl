@@ -14,6 +14,8 @@ def _package_struct(ctx):
         architecture = ctx.attr.architecture,
         deb = ctx.file.deb,
         depends = ctx.attr.depends,
+        sha256 = ctx.attr.sha256,
+        source = ctx.attr.source,
     )
 
 def _deb_package_info_impl(ctx):
@@ -31,6 +33,8 @@ deb_package_info = rule(
         "version": attr.string(mandatory = True),
         "architecture": attr.string(mandatory = True),
         "depends": attr.string_list(doc = "Names of the locked packages it depends on."),
+        "sha256": attr.string(doc = "The .deb's SHA-256, as the lock pins it."),
+        "source": attr.string(doc = "The source package it was built from."),
     },
 )
 

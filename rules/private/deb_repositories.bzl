@@ -271,6 +271,8 @@ deb_package_info(
     deb = "package.deb",
     depends = {depends},
     package = "{name}",
+    sha256 = "{sha256}",
+    source = "{source}",
     version = "{version}",
 )
 
@@ -358,6 +360,8 @@ def _deb_package_impl(rctx):
         version = attr.version,
         architecture = attr.architecture,
         depends = repr(attr.depends),
+        sha256 = attr.sha256,
+        source = attr.source or attr.package,
         skipped = len(skipped),
         files = repr(files),
     ))
@@ -374,6 +378,7 @@ deb_package = repository_rule(
         "sha256": attr.string(mandatory = True),
         "size": attr.int(),
         "depends": attr.string_list(doc = "Names of the locked packages it depends on."),
+        "source": attr.string(doc = "The source package (default: the package's own name)."),
         "mirrors": attr.string_list(),
         "lock": attr.string(doc = "The lockfile's label, for messages."),
     },
@@ -457,6 +462,9 @@ def _check_lock(lock, where):
             if (not f.endswith(".deb") or f.startswith("/") or ".." in f.split("/") or "//" in f or
                 not _only_chars(f, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._+-~%:")):
                 fail("%s: filename is not a plain pool path" % at)
+            source = p.get("source", "")
+            if type(source) != "string" or (source and not _only_chars(source, _NAME_CHARS)):
+                fail("%s: source is not a Debian package name" % at)
             if len(p["sha256"]) != 64 or not _only_chars(p["sha256"], _HEX):
                 fail("%s: sha256 is not 64 lower-case hex digits" % at)
             if type(p.get("size")) != "int" or p["size"] <= 0:
@@ -546,6 +554,7 @@ def lock_repositories(hub, lock, where, mirrors):
                 sha256 = p["sha256"],
                 size = p["size"],
                 depends = sorted(p.get("depends", [])),
+                source = p.get("source", ""),
                 mirrors = mirrors,
                 lock = where,
             )))

@@ -93,6 +93,26 @@ deb_layer(name = "vanished", packages = ["@debs//amd64:vanish"])
 deb_layer(name = "badsum", packages = ["@debs//amd64:badsum"])
 deb_layer(name = "oddz", packages = ["@debs//amd64:oddz"])
 BUILD
+# What a rule above deb_layer (an SBOM writer) reads from its providers.
+cat >"$work/ws1/package_list.bzl" <<'BZL'
+load("@stowage//rules:providers.bzl", "DebLayerInfo")
+
+def _impl(ctx):
+    info = ctx.attr.layer[DebLayerInfo]
+    line = lambda p: " ".join([p.name, p.version, p.architecture, p.source, p.sha256, p.deb.basename])
+    out = ctx.actions.declare_file(ctx.label.name + ".txt")
+    ctx.actions.write(out, "layer:\n%s\nall:\n%s\n" % (
+        "\n".join([line(p) for p in info.layer_packages]),
+        "\n".join(sorted([line(p) for p in info.packages.to_list()])),
+    ))
+    return [DefaultInfo(files = depset([out]))]
+
+package_list = rule(implementation = _impl, attrs = {"layer": attr.label(providers = [DebLayerInfo])})
+BZL
+cat >>"$work/ws1/BUILD.bazel" <<'BUILD'
+load(":package_list.bzl", "package_list")
+package_list(name = "app_packages", layer = ":app")
+BUILD
 cp .bazelrc "$work/ws1/.bazelrc"
 cp -a "$work/ws1" "$work/ws2"
 repocache=$work/repository-cache
@@ -109,6 +129,17 @@ names_mirror() {  # names_mirror OUTPUT_BASE HUB: the files of HUB's repositorie
   grep -rlsF "${MIRROR_URL#http://}" "$1/external/$2" "$1"/external/"$2"__* "$1"/external/@"$2"*.marker || true
 }
 [[ -z $(names_mirror "$work/ob1" debs) ]] || fail "a repository file names the mirror: $(names_mirror "$work/ob1" debs)"
+
+lock_sha() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["architectures"]["amd64"][sys.argv[2]]["sha256"])' "$work/ws1/deb.lock.json" "$1"; }
+(cd "$work/ws1" && STOWAGE_DEB_MIRRORS=$MIRROR_URL "${B1[@]}" build --repository_cache="$repocache" :app_packages) \
+  >"$work/list.log" 2>&1 || { tail -20 "$work/list.log"; fail "a rule reading DebLayerInfo"; }
+[[ "$(cat "$work/ws1/bazel-bin/app_packages.txt")" == "layer:
+ca-certificates 1.0 all ca-certificates $(lock_sha ca-certificates) package.deb
+hello 1.0 amd64 hello $(lock_sha hello) package.deb
+all:
+ca-certificates 1.0 all ca-certificates $(lock_sha ca-certificates) package.deb
+hello 1.0 amd64 hello $(lock_sha hello) package.deb
+libfoo1 1.0 amd64 libfoo1 $(lock_sha libfoo1) package.deb" ]] || fail "DebLayerInfo: $(cat "$work/ws1/bazel-bin/app_packages.txt")"
 
 echo "== a second clone with the same repository cache and the mirror unreachable: 0 downloads"
 (cd "$work/ws2" && STOWAGE_DEB_MIRRORS=http://127.0.0.1:9/dead "${B2[@]}" build \
