@@ -97,13 +97,15 @@ BUILD
 cat >"$work/ws1/package_list.bzl" <<'BZL'
 load("@stowage//rules:providers.bzl", "DebLayerInfo")
 
+def _line(p):
+    return " ".join([p.name, p.version, p.architecture, p.source, p.sha256, p.deb.basename])
+
 def _impl(ctx):
     info = ctx.attr.layer[DebLayerInfo]
-    line = lambda p: " ".join([p.name, p.version, p.architecture, p.source, p.sha256, p.deb.basename])
     out = ctx.actions.declare_file(ctx.label.name + ".txt")
     ctx.actions.write(out, "layer:\n%s\nall:\n%s\n" % (
-        "\n".join([line(p) for p in info.layer_packages]),
-        "\n".join(sorted([line(p) for p in info.packages.to_list()])),
+        "\n".join([_line(p) for p in info.layer_packages]),
+        "\n".join(sorted([_line(p) for p in info.packages.to_list()])),
     ))
     return [DefaultInfo(files = depset([out]))]
 
