@@ -93,7 +93,7 @@ class UploadSession {
     HttpRequest post;
     post.method = "POST";
     post.url = start_url;
-    absl::StatusOr<HttpResponse> r = client_.Send(post, scopes_);
+    absl::StatusOr<HttpResponse> r = SendUpload(post, What("start upload of"), /*retry=*/true);
     if (!r.ok() || (r->status != 201 && r->status != 202))
       return AsError(r, What("start upload of"));
     if (r->status == 201) {
@@ -131,6 +131,25 @@ class UploadSession {
     client_.TrackUpload(location_, scopes_);
   }
 
+  // An upload request (POST, PATCH, PUT), following 307 and 308 as RFC 9110 says (same
+  // method, same body), as Docker's own client does. Each hop is checked like an upload
+  // Location: the registry's origin gets the request with its credentials, a host the user
+  // allowed (--allow-upload-host) gets it without them, and any other origin is refused before
+  // a byte goes there. 301/302/303 would turn an upload into a GET: they are reported as the
+  // HTTP errors they are.
+  absl::StatusOr<HttpResponse> SendUpload(HttpRequest request, const std::string& what,
+                                          bool retry = false) {
+    for (int hop = 0;; ++hop) {
+      absl::StatusOr<HttpResponse> r = client_.Send(request, scopes_, retry);
+      if (!r.ok() || (r->status != 307 && r->status != 308)) return r;
+      if (hop == net::kMaxRedirects) {
+        return absl::FailedPreconditionError(
+            absl::StrCat(what, ": more than ", net::kMaxRedirects, " redirects"));
+      }
+      ASSIGN_OR_RETURN(request.url, NextLocation(client_, *r, what));
+    }
+  }
+
   void CancelQuietly() {
     HttpRequest del;
     del.method = "DELETE";
@@ -164,7 +183,7 @@ class UploadSession {
   absl::Status Monolithic() {
     ASSIGN_OR_RETURN(std::string url, net::AddQueryParameter(location_, "digest", blob_.digest));
     HttpRequest put = BodyRequest("PUT", url, 0, blob_.size);
-    absl::StatusOr<HttpResponse> r = client_.Send(put, scopes_, /*retry=*/false);
+    absl::StatusOr<HttpResponse> r = SendUpload(put, What("upload of"));
     if (r.ok() && r->status == 404) {
       // The session was lost (e.g. an earlier attempt on a dropped connection moved it on):
       // the caller starts a new one.
@@ -181,12 +200,22 @@ class UploadSession {
       int64_t length = std::min(chunk, blob_.size - offset);
       HttpRequest patch = BodyRequest("PATCH", location_, offset, length);
       patch.headers.emplace_back("Content-Range", absl::StrCat(offset, "-", offset + length - 1));
-      absl::StatusOr<HttpResponse> r = client_.Send(patch, scopes_, /*retry=*/false);
+      absl::StatusOr<HttpResponse> r = SendUpload(patch, What("upload chunk of"));
       if (r.ok() && r->status == 202) {
         ASSIGN_OR_RETURN(std::string next, NextLocation(client_, *r, What("upload chunk of")));
         MoveTo(next);
         result_.bytes_sent += r->bytes_sent;
-        offset = NextOffsetFromRange(r->Header("range")).value_or(offset + length);
+        const int64_t next_offset =
+            NextOffsetFromRange(r->Header("range")).value_or(offset + length);
+        // The registry must have more than before, and no byte we did not send: a Range that
+        // stands still (or runs ahead) would have us send the same chunk forever.
+        if (next_offset <= offset || next_offset > offset + length) {
+          return absl::UnavailableError(absl::StrCat(
+              What("upload chunk of"), ": after bytes ", offset, "-", offset + length - 1,
+              " the registry's Range is \"", net::ServerText(r->Header("range"), 100),
+              "\" (upload session confused)"));
+        }
+        offset = next_offset;
         continue;
       }
       // 404 (BLOB_UPLOAD_INVALID/UNKNOWN) and 416 mean the registry's view of the session
@@ -223,7 +252,7 @@ class UploadSession {
     HttpRequest put;
     put.method = "PUT";
     put.url = url;
-    return Finish(client_.Send(put, scopes_, /*retry=*/false));
+    return Finish(SendUpload(put, What("finish upload of")));
   }
 
   RegistryClient& client_;

@@ -5,6 +5,9 @@
 #  A. upload Locations on another origin (other port, other name over plain HTTP, other name on
 #     the registry's own port): refused, nothing reaches them; --allow-upload-host lets the
 #     bytes go there without credentials, and plain HTTP to a remote host still needs --insecure;
+#     a 307 on an upload PUT/PATCH is followed on the registry's origin (with credentials),
+#     refused to another origin, and followed to an allowed host without credentials; a
+#     chunked upload whose Range never advances fails by itself instead of looping;
 #  B. blob redirects (pull): to another loopback port followed without credentials; to plain
 #     HTTP elsewhere, to file:// and in a loop refused;
 #  C. a token realm with user info ("http://[::1]@other.example:PORT/token") never gets
@@ -170,6 +173,59 @@ push a5 "$REG" --allow-upload-host "other.example:$COLLECTOR"
 failed_cleanly a5
 says a5 "refusing plain HTTP to other.example:$COLLECTOR"
 nothing_reached a5_collector
+
+echo "== A6. 307 on upload PATCH and PUT, same origin: followed, with the credentials"
+CASE=A6
+server a6_registry registry --basic "alice:$PASSWORD" --upload-redirect "http://127.0.0.1:{port}/redirected"
+REG=$PORT
+creds "$REG"
+push a6 "$REG" --chunk-threshold 1000 --chunk-size 1000
+[[ $RC == 0 ]] || bad "push through a same-origin 307 failed"
+for m in PATCH PUT; do
+  grep -q "\"method\": \"$m\", \"path\": \"/redirected/v2/.*\"auth\": \"Basic $B64\"" \
+    "$WORK/a6_registry.log" || bad "no redirected $m with the registry's credentials"
+done
+no_secrets "$WORK/a6.err" "$WORK/a6.out"
+
+echo "== A7. 307 on upload PUT to another origin: refused, nothing sent there"
+CASE=A7
+server a7_collector collector
+COLLECTOR=$PORT
+server a7_registry registry --basic "alice:$PASSWORD" --upload-redirect "http://127.0.0.1:$COLLECTOR/redirected"
+REG=$PORT
+creds "$REG"
+push a7 "$REG"
+failed_cleanly a7
+says a7 "another origin"
+says a7 "--allow-upload-host 127.0.0.1:$COLLECTOR"
+nothing_reached a7_collector
+no_secrets "$WORK/a7.err" "$WORK/a7.out"
+
+echo "== A8. 307 on upload PATCH/PUT to an allowed host: followed, without credentials"
+CASE=A8
+server a8_collector collector
+COLLECTOR=$PORT
+server a8_registry registry --basic "alice:$PASSWORD" --upload-redirect "http://127.0.0.1:$COLLECTOR/redirected"
+REG=$PORT
+creds "$REG"
+push a8 "$REG" --allow-upload-host "127.0.0.1:$COLLECTOR" --chunk-threshold 1000 --chunk-size 1000
+[[ $RC == 0 ]] || bad "push through a 307 to an allowed host failed"
+for m in PATCH PUT; do
+  grep -q "\"method\": \"$m\", \"path\": \"/redirected/v2/" "$WORK/a8_collector.log" ||
+    bad "no redirected $m reached the allowed host"
+done
+no_credentials_reached a8_collector
+
+echo "== A9. chunked upload, the registry's Range never advances: fails by itself, bounded"
+CASE=A9
+server a9_registry registry --basic "alice:$PASSWORD" --stuck-range
+REG=$PORT
+creds "$REG"
+push a9 "$REG" --chunk-threshold 1000 --chunk-size 1000 --retries 1
+failed_cleanly a9
+says a9 "upload session confused"
+patches=$(grep -c '"method": "PATCH"' "$WORK/a9_registry.log" || true)
+((patches <= 8)) || bad "$patches PATCH requests for a 2-chunk layer and 1 retry"
 
 echo "== B1. blob redirect to another loopback port: followed without credentials"
 CASE=B1

@@ -16,6 +16,11 @@ Roles and their options:
              --upload-location URL    the Location of upload sessions (may be another origin;
                                       "{port}" is replaced by this server's port)
              --blob-redirect URL      GET blobs answer 307 to URL + "/<digest>"
+             --stuck-range            PATCH answers "Range: 0-<chunk length - 1>" whatever
+                                      the offset: the session never seems to advance
+             --upload-redirect URL    PUT and PATCH on upload sessions answer 307 to URL +
+                                      the request's path and query, unless the path already
+                                      starts with /redirected ("{port}" as above)
              --ping-status CODE       GET /v2/ answers CODE (404, 429, 500...), plain text
              --stall SUBSTR           requests whose path contains SUBSTR are never answered
              --drip-headers SUBSTR    ... are answered one header byte every 0.2 s, forever
@@ -59,6 +64,16 @@ def index_blobs(directory):
                 data = f.read()
             blobs["sha256:" + hashlib.sha256(data).hexdigest()] = data
     return blobs
+
+
+def chunk_end(handler, body):
+    """The last byte a session holds after this PATCH: the end of its Content-Range (what a
+    real registry reports), or the body's when it sent none."""
+    content_range = handler.headers.get("Content-Range", "")
+    try:
+        return int(content_range.split("-")[1])
+    except (IndexError, ValueError):
+        return len(body) - 1
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -157,6 +172,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                    {"WWW-Authenticate": ESC + "]0;owned\x07Negotiate " + ESC + "[31m"})
             return self.answer(200, "{}", {"Docker-Distribution-API-Version": "registry/2.0"})
         if "/blobs/uploads/" in path:
+            if (opts.upload_redirect and self.command in ("PUT", "PATCH")
+                    and not path.startswith("/redirected")):
+                return self.answer(307, "", {"Location": opts.upload_redirect + self.path})
             if self.command == "POST":
                 return self.answer(202, "", {"Location": opts.upload_location or path + "session1",
                                              "Range": "0-0"})
@@ -164,7 +182,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 digest = self.path.split("digest=")[-1].replace("%3A", ":").replace("%3a", ":")
                 return self.answer(201, "", {"Docker-Content-Digest": digest})
             if self.command == "PATCH":
-                return self.answer(202, "", {"Location": path, "Range": "0-%d" % (len(body) - 1)})
+                end = len(body) - 1 if opts.stuck_range else chunk_end(self, body)
+                return self.answer(202, "", {"Location": path, "Range": "0-%d" % end})
             if self.command == "DELETE":
                 return self.answer(204)
             return self.answer(204, "", {"Range": "0-0", "Location": path})
@@ -228,7 +247,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             d = self.path.split("digest=")[-1].replace("%3A", ":").replace("%3a", ":")
             return self.answer(201, "", {"Docker-Content-Digest": d})
         if self.command == "PATCH":
-            return self.answer(202, "", {"Location": path, "Range": "0-%d" % (len(body) - 1)})
+            return self.answer(202, "", {"Location": path, "Range": "0-%d" % chunk_end(self, body)})
         if self.command == "DELETE":
             return self.answer(204)
         self.answer(404, "collector")
@@ -263,6 +282,8 @@ def main():
     p.add_argument("--bearer-realm")
     p.add_argument("--upload-location")
     p.add_argument("--blob-redirect")
+    p.add_argument("--upload-redirect")
+    p.add_argument("--stuck-range", action="store_true")
     p.add_argument("--ping-status", type=int)
     p.add_argument("--stall")
     p.add_argument("--drip-headers")
@@ -276,6 +297,8 @@ def main():
     opts = p.parse_args()
     if opts.upload_location:
         opts.upload_location = opts.upload_location.replace("{port}", str(opts.port))
+    if opts.upload_redirect:
+        opts.upload_redirect = opts.upload_redirect.replace("{port}", str(opts.port))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", opts.port), Handler)
     server.daemon_threads = True
     server.opts = opts
