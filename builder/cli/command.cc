@@ -59,6 +59,11 @@ bool RegisterCommand(const Command& command) {
 
 const std::map<std::string, Command>& Commands() { return MutableCommands(); }
 
+void PrintWarning(absl::string_view text) {
+  std::string line = net::SafeForTerminal(text);
+  std::fprintf(stderr, "stowage: warning: %s\n", line.c_str());
+}
+
 int RunMain(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {

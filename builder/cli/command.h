@@ -13,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "builder/cli/flags.h"
 
 namespace stowage {
@@ -32,6 +33,11 @@ const std::map<std::string, Command>& Commands();
 // Runs the tool: dispatches argv[1]; errors become "stowage: error: ..." on stderr and exit 1.
 // `stowage help [CMD]`, `stowage --help` and `stowage CMD --help` print usage and exit 0.
 int RunMain(int argc, char** argv);
+
+// Prints "stowage: warning: <text>" on stderr as one line, through the same filter as the
+// error line: a warning quotes file names and file contents (a CSS url() from a third-party
+// package), so control characters are escaped and registered secrets redacted.
+void PrintWarning(absl::string_view text);
 
 }  // namespace stowage
 

@@ -54,7 +54,7 @@ absl::Status StaticMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(StaticAssets assets, BuildStaticAssets(spec.sources, spec.options));
   // A hostile tree can produce millions of warnings; the first ones say what is wrong.
   for (size_t i = 0; i < assets.warnings.size() && i < kMaxPrintedWarnings; ++i) {
-    std::fprintf(stderr, "stowage: warning: %s\n", assets.warnings[i].c_str());
+    PrintWarning(assets.warnings[i]);
   }
   if (assets.warnings.size() > kMaxPrintedWarnings) {
     std::fprintf(stderr, "stowage: warning: ... and %zu more warnings\n",
