@@ -27,6 +27,19 @@ std::mutex& DiagnosticMutex() {
   return *m;
 }
 
+// libcurl sends header lines as given: a CR or LF in a value (a token, a name from a spec)
+// would add header lines, or a whole request, of someone else's choosing. The value is never
+// quoted: it may be a credential.
+absl::Status CheckHeaderField(absl::string_view name, absl::string_view value) {
+  auto bad = [](char c) { return c == '\r' || c == '\n' || c == '\0'; };
+  if (std::any_of(name.begin(), name.end(), [&](char c) { return bad(c) || c == ':'; }) ||
+      std::any_of(value.begin(), value.end(), bad)) {
+    return absl::InvalidArgumentError(absl::StrCat("refusing to send the ", ServerText(name, 60),
+                                                   " header: it holds a line break or NUL"));
+  }
+  return absl::OkStatus();
+}
+
 bool IsRedirectStatus(long status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
@@ -288,6 +301,10 @@ absl::StatusOr<HttpResponse> HttpTransport::Do(const HttpRequest& r) {
           absl::StrCat("credential header ", h.first,
                        " passed as a plain header (use HttpRequest::credential)"));
     }
+    RETURN_IF_ERROR(CheckHeaderField(h.first, h.second));
+  }
+  if (r.credential.has_value()) {
+    RETURN_IF_ERROR(CheckHeaderField("Authorization", r.credential->authorization));
   }
   ASSIGN_OR_RETURN(Url url, ParseUrl(r.url, absl::StrCat(r.method, " URL")));
   std::string method = r.method;

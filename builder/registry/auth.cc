@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "builder/common/json_access.h"
 #include "builder/common/json_file.h"
 #include "builder/common/status_macros.h"
 #include "builder/net/server_text.h"
@@ -44,23 +45,34 @@ void RegisterCredentialSecrets(const Credentials& c) {
 absl::StatusOr<Token> ParseTokenResponse(const std::string& body, absl::Time now) {
   ASSIGN_OR_RETURN(nlohmann::json j,
                    ParseJson(body, "the token server's answer", kMaxTokenResponseBytes));
-  if (!j.is_object()) return absl::InvalidArgumentError("token server answer is not a JSON object");
+  JsonView root(j, "the token server's answer");
+  if (!root.is_object()) {
+    return absl::InvalidArgumentError("token server answer is not a JSON object");
+  }
   Token t;
   for (const char* field : {"token", "access_token"}) {
-    auto it = j.find(field);
-    if (it != j.end() && it->is_string() && !it->get_ref<const std::string&>().empty()) {
-      t.value = it->get<std::string>();
-      break;
-    }
+    ASSIGN_OR_RETURN(JsonView value, root.Get(field));
+    if (!value.is_string()) continue;  // absent, null or another type: try the other name
+    ASSIGN_OR_RETURN(t.value, value.AsString(kMaxTokenBytes));
+    if (!t.value.empty()) break;
   }
   if (t.value.empty()) return absl::InvalidArgumentError("token server answer has no token");
-  int64_t expires_in = 60;
-  auto it = j.find("expires_in");
-  if (it != j.end() && it->is_number_unsigned()) {
-    expires_in = static_cast<int64_t>(
-        std::min<uint64_t>(it->get<uint64_t>(), static_cast<uint64_t>(kMaxTokenLifetimeSeconds)));
-  } else if (it != j.end() && it->is_number_integer()) {
-    expires_in = 0;  // negative: already expired
+  // The token goes into an Authorization header: a line break would add headers of the
+  // server's choosing to every registry request, a space or a control byte would garble it.
+  for (char c : t.value) {
+    if (c <= ' ' || c >= 0x7f) {
+      return absl::InvalidArgumentError(
+          "token server answer has a token with a space, control or non-ASCII byte");
+    }
+  }
+  int64_t expires_in = 60;  // what the token spec says a missing or unusable value means
+  ASSIGN_OR_RETURN(JsonView expires, root.Get("expires_in"));
+  absl::StatusOr<int64_t> seconds = expires.AsInt(INT64_MIN, INT64_MAX);
+  if (seconds.ok()) {
+    // Negative: already expired; longer than a day: a day.
+    expires_in = std::clamp<int64_t>(*seconds, 0, kMaxTokenLifetimeSeconds);
+  } else if (expires.json().is_number_unsigned()) {
+    expires_in = kMaxTokenLifetimeSeconds;  // beyond int64
   }
   t.expires = now + absl::Seconds(expires_in);
   return t;

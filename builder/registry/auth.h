@@ -26,6 +26,8 @@ namespace registry {
 
 // A token response larger than this is refused (they are a few KiB).
 inline constexpr size_t kMaxTokenResponseBytes = 1 << 20;
+// A token goes into every request's Authorization header (real ones are a few KiB).
+inline constexpr size_t kMaxTokenBytes = 64 << 10;
 // Tokens live at most this long in the cache, whatever expires_in says.
 inline constexpr int64_t kMaxTokenLifetimeSeconds = 24 * 3600;
 

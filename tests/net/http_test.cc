@@ -150,6 +150,27 @@ TEST(HttpTransportTest, CredentialHeadersCannotBePassedAsPlainHeaders) {
   }
 }
 
+TEST(HttpTransportTest, HeaderValuesCannotAddLines) {
+  TestServer server(Reply(200, "", "ok"));
+  HttpTransport t{TransportOptions{}};
+  HttpRequest plain;
+  plain.url = server.Url("/");
+  plain.headers.emplace_back("Accept", "a\r\nX-Injected: 1");
+  EXPECT_TRUE(absl::IsInvalidArgument(t.Do(plain).status()));
+  HttpRequest named;
+  named.url = server.Url("/");
+  named.headers.emplace_back("X-A: b\r\nX-Injected", "1");
+  EXPECT_TRUE(absl::IsInvalidArgument(t.Do(named).status()));
+  // A token from a token server: the credential's value is checked the same way, and the
+  // message does not quote it.
+  HttpRequest bearer = WithCredential(server.Url("/"), server);
+  bearer.credential->authorization = "Bearer secret-token\r\nX-Injected: 1";
+  absl::Status s = t.Do(bearer).status();
+  EXPECT_TRUE(absl::IsInvalidArgument(s));
+  EXPECT_FALSE(absl::StrContains(s.message(), "secret-token")) << s;
+  EXPECT_TRUE(server.requests().empty());
+}
+
 TEST(HttpTransportTest, PlainHttpOnlyToLoopbackUnlessAllowed) {
   HttpTransport strict{TransportOptions{}};
   HttpRequest r;

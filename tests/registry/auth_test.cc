@@ -1,6 +1,7 @@
 #include "builder/registry/auth.h"
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 
@@ -129,6 +130,18 @@ TEST(TokenTest, WrongTypesAreErrorsNotExceptions) {
                            R"("token")", R"({"access_token":{}})", "{}"}) {
     EXPECT_FALSE(ParseTokenResponse(body, now).ok()) << body;
   }
+  // The token goes into an Authorization header: no line breaks, spaces, controls, NULs or
+  // megabytes of it.
+  for (const std::string& token :
+       {std::string("a\\r\\nX-Injected: 1"), std::string("a b"), std::string("a\\tb"),
+        std::string("a\\u0000b"), std::string("\\u00e9"), std::string(70000, 'a')}) {
+    std::string json = absl::StrCat(R"({"token":")", token, R"("})");
+    EXPECT_FALSE(ParseTokenResponse(json, now).ok()) << json.substr(0, 40);
+  }
+  // A token of a wrong type under one name does not hide a good one under the other.
+  auto other = ParseTokenResponse(R"({"token":5,"access_token":"b"})", now);
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_EQ(other->value, "b");
   // Odd expires_in values fall back or are clamped; they never throw.
   auto t = ParseTokenResponse(R"({"token":"a","expires_in":"300"})", now);
   ASSERT_TRUE(t.ok());
