@@ -10,6 +10,11 @@
 namespace stowage {
 namespace {
 
+// The largest level any compression takes (zstd's; each checks its own) and the most worker
+// threads, as in a layer spec.
+constexpr long long kMaxLevelFlag = 22;
+constexpr long long kMaxThreadsFlag = 1024;
+
 const std::vector<FlagDef> kFlags = {
     PathFlag("tar", "FILE", "the tar file: uncompressed, gzip, zstd, xz, bzip2, lz4, ..."),
     PathFlag("descriptor", "FILE", "where the layer's descriptor JSON is written"),
@@ -39,10 +44,11 @@ absl::Status TarLayerMain(const std::vector<std::string>& args) {
   if (flags.Has("output")) {
     LayerOptions to;
     ASSIGN_OR_RETURN(to.compression, ParseCompression(flags.Get("compression")));
-    ASSIGN_OR_RETURN(long long level, flags.GetInt("level", DefaultLevel(to.compression)));
+    // Range-checked before the narrowing casts: 2^32 + 6 must not become level 6.
+    ASSIGN_OR_RETURN(long long level,
+                     flags.GetInt("level", DefaultLevel(to.compression), 0, kMaxLevelFlag));
     to.level = static_cast<int>(level);
-    ASSIGN_OR_RETURN(long long threads, flags.GetInt("threads", 0));
-    if (threads < 0) return absl::InvalidArgumentError("--threads must not be negative");
+    ASSIGN_OR_RETURN(long long threads, flags.GetInt("threads", 0, 0, kMaxThreadsFlag));
     to.threads = threads > 0 ? static_cast<int>(threads) : DefaultThreadCount();
     options.recompress = to;
     options.output = flags.Get("output");
