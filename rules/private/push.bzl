@@ -6,6 +6,7 @@ The launcher calls `stowage push`, which sends only the blobs the registry lacks
 
 load("//rules:providers.bzl", "ImageIndexInfo", "ImageInfo")
 load("//rules/private:make_vars.bzl", "expand_defines", "missing_define_message")
+load("//rules/private:sbom.bzl", "SbomInfo")
 load("//rules/private:toolchain.bzl", "STOWAGE_TOOLCHAIN_TYPE", "stowage_tool")
 
 def _image_spec(image):
@@ -64,6 +65,23 @@ if [[ $user_tags == 0 ]]; then
 fi
 # stamp = True: {{KEY}} in tags comes from Bazel's workspace status of the last build.
 {status_args}
+# sign = True: the key is read by `stowage push` when it runs (never a build input), from
+# --key FILE / --key-env VAR given here or else from ${signing_key_env}.
+sign={sign}
+if [[ $sign == 1 ]]; then
+  user_key=0
+  for a in "$@"; do
+    case "$a" in --key | --key=* | --key-env | --key-env=*) user_key=1 ;; esac
+  done
+  if [[ $user_key == 0 ]]; then
+    if [[ -z "${{{signing_key_env}:-}}" ]]; then
+      echo "oci_push({label}): sign = True needs the signing key: set \\${signing_key_env} to the PEM, or pass -- --key FILE" >&2
+      exit 2
+    fi
+    args+=(--key-env {signing_key_env})
+  fi
+  {attest_args}
+fi
 # Relative paths the user passes (--ca-cert, --tags-file) are relative to where bazel ran.
 cd "${{BUILD_WORKING_DIRECTORY:-.}}"
 exec "$root/{stowage}" push --spec "$root/{spec}" --spec-base "$root" ${{args[@]+"${{args[@]}}"}} "$@"
@@ -107,6 +125,20 @@ def _oci_push_impl(ctx):
             files.append(f)
             status_args.append('args+=(--%s "$root/"%s)' % (flag, _shell_quote(f.short_path)))
 
+    # sbom: both documents attached as signed in-toto attestations after the push.
+    attest_args = []
+    if ctx.attr.sbom:
+        if not ctx.attr.sign:
+            fail("oci_push(%s): sbom is attached as a signed attestation and needs sign = True" % ctx.label.name)
+        sbom = ctx.attr.sbom[SbomInfo]
+        if ImageInfo not in target or sbom.image.manifest != target[ImageInfo].manifest:
+            fail("oci_push(%s): sbom describes another image than image" % ctx.label.name)
+        files += [sbom.cyclonedx, sbom.spdx]
+        for kind, f in (("cyclonedx", sbom.cyclonedx), ("spdxjson", sbom.spdx)):
+            attest_args.append('args+=(--attest %s="$root/"%s)' % (kind, _shell_quote(f.short_path)))
+    if not ctx.attr.signing_key_env.replace("_", "").isalnum() or ctx.attr.signing_key_env[0].isdigit():
+        fail("oci_push(%s): signing_key_env must be a variable name" % ctx.label.name)
+
     tool = stowage_tool(ctx)
     stowage = tool.executable
     launcher = ctx.actions.declare_file(ctx.label.name + ".sh")
@@ -121,6 +153,9 @@ def _oci_push_impl(ctx):
             tags = " ".join([_shell_quote(t) for t in ctx.attr.remote_tags]),
             tags_file = _shell_quote(tags_file.short_path if tags_file else ""),
             status_args = "\n".join(status_args),
+            sign = "1" if ctx.attr.sign else "0",
+            signing_key_env = ctx.attr.signing_key_env,
+            attest_args = "\n  ".join(attest_args) if attest_args else ":",
             stowage = stowage.short_path,
             spec = spec_file.short_path,
         ),
@@ -161,6 +196,9 @@ oci_push_rule = rule(
             doc = "A file with more tags (one per line), e.g. written by a stamping genrule.",
         ),
         "stamp": attr.bool(doc = "Expand {KEY} in tags from workspace status, e.g. remote_tags = [\"{STABLE_GIT_COMMIT}\"] with --workspace_status_command."),
+        "sign": attr.bool(doc = "After the push, sign the pushed digest (cosign-compatible: `sha256-<hex>.sig` tag and an OCI 1.1 referrer; docs/supply-chain.md). The ECDSA P-256 PEM key is read at `bazel run` time from `$signing_key_env`, or from `-- --key FILE`; it is never a build input."),
+        "signing_key_env": attr.string(default = "STOWAGE_SIGNING_KEY", doc = "The variable holding the signing key's PEM when `-- --key` is not given. An encrypted key takes `-- --key-passphrase-env VAR`."),
+        "sbom": attr.label(providers = [SbomInfo], doc = "An oci_sbom of the image: its CycloneDX and SPDX documents are attached as signed in-toto attestations (`.att` tag and referrers). Needs sign = True."),
     },
     executable = True,
 )
