@@ -19,7 +19,7 @@ load("//rules/private:load.bzl", _oci_load = "oci_load", _oci_load_rule = "oci_l
 load("//rules/private:pull.bzl", _oci_pull = "oci_pull")
 load("//rules/private:push.bzl", _oci_push = "oci_push", _oci_push_rule = "oci_push_rule")
 load("//rules/private:runtime_closure.bzl", _runtime_closure = "runtime_closure")
-load("//rules/private:sbom.bzl", _SbomInfo = "SbomInfo", _oci_sbom = "oci_sbom")
+load("//rules/private:sbom.bzl", _ProvenanceInfo = "ProvenanceInfo", _SbomInfo = "SbomInfo", _oci_provenance = "oci_provenance", _oci_sbom = "oci_sbom")
 load("//rules/private:static.bzl", _static_assets = "static_assets")
 load("//rules/private:tarball.bzl", _oci_tarball = "oci_tarball")
 load("//rules/private:toolchain.bzl", _stowage_binary = "stowage_binary", _stowage_prebuilt_toolchain = "stowage_prebuilt_toolchain", _stowage_toolchain = "stowage_toolchain")
@@ -41,6 +41,7 @@ oci_push_rule = _oci_push_rule
 
 # Supply chain: SBOMs (signatures and attestations are oci_push's sign and sbom).
 oci_sbom = _oci_sbom
+oci_provenance = _oci_provenance
 
 # Inputs: base images and runtimes.
 oci_pull = _oci_pull
@@ -72,3 +73,4 @@ DebLayerInfo = _DebLayerInfo
 HerokuAppInfo = _HerokuAppInfo
 ComposeInfo = _ComposeInfo
 SbomInfo = _SbomInfo
+ProvenanceInfo = _ProvenanceInfo

@@ -5,6 +5,7 @@
 #include "builder/common/files.h"
 #include "builder/common/status_macros.h"
 #include "builder/sbom/cyclonedx.h"
+#include "builder/sbom/provenance.h"
 #include "builder/sbom/sbom_spec.h"
 #include "builder/sbom/spdx.h"
 
@@ -47,7 +48,23 @@ absl::Status SbomMain(const std::vector<std::string>& args) {
   return absl::OkStatus();
 }
 
+absl::Status ProvenanceMain(const std::vector<std::string>& args) {
+  static const auto* defs = new std::vector<FlagDef>{
+      PathFlag("spec", "FILE", "the provenance spec (written by oci_provenance)"),
+      PathFlag("output", "FILE", "where the SLSA v1 provenance predicate goes"),
+  };
+  ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, *defs));
+  ASSIGN_OR_RETURN(std::string spec, flags.Require("spec"));
+  ASSIGN_OR_RETURN(std::string output, flags.Require("output"));
+  ASSIGN_OR_RETURN(std::string predicate, ProvenanceFromSpec(spec));
+  return WriteFileAtomically(output, predicate);
+}
+
 }  // namespace
+
+STOWAGE_REGISTER_COMMAND("provenance",
+                         "an image's SLSA v1 provenance predicate from what the build knows",
+                         ProvenanceMain);
 
 STOWAGE_REGISTER_COMMAND("sbom",
                          "an image's SBOM (CycloneDX 1.5, SPDX 2.3) from what the build knows",

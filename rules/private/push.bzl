@@ -6,7 +6,7 @@ The launcher calls `stowage push`, which sends only the blobs the registry lacks
 
 load("//rules:providers.bzl", "ImageIndexInfo", "ImageInfo")
 load("//rules/private:make_vars.bzl", "expand_defines", "missing_define_message")
-load("//rules/private:sbom.bzl", "SbomInfo")
+load("//rules/private:sbom.bzl", "ProvenanceInfo", "SbomInfo")
 load("//rules/private:toolchain.bzl", "STOWAGE_TOOLCHAIN_TYPE", "stowage_tool")
 
 def _image_spec(image):
@@ -136,6 +136,14 @@ def _oci_push_impl(ctx):
         files += [sbom.cyclonedx, sbom.spdx]
         for kind, f in (("cyclonedx", sbom.cyclonedx), ("spdxjson", sbom.spdx)):
             attest_args.append('args+=(--attest %s="$root/"%s)' % (kind, _shell_quote(f.short_path)))
+    if ctx.attr.provenance:
+        if not ctx.attr.sign:
+            fail("oci_push(%s): provenance is attached as a signed attestation and needs sign = True" % ctx.label.name)
+        prov = ctx.attr.provenance[ProvenanceInfo]
+        if ImageInfo not in target or prov.image.manifest != target[ImageInfo].manifest:
+            fail("oci_push(%s): provenance describes another image than image" % ctx.label.name)
+        files.append(prov.predicate)
+        attest_args.append('args+=(--attest slsaprovenance1="$root/"%s)' % _shell_quote(prov.predicate.short_path))
     if not ctx.attr.signing_key_env.replace("_", "").isalnum() or ctx.attr.signing_key_env[0].isdigit():
         fail("oci_push(%s): signing_key_env must be a variable name" % ctx.label.name)
 
@@ -198,6 +206,7 @@ oci_push_rule = rule(
         "stamp": attr.bool(doc = "Expand {KEY} in tags from workspace status, e.g. remote_tags = [\"{STABLE_GIT_COMMIT}\"] with --workspace_status_command."),
         "sign": attr.bool(doc = "After the push, sign the pushed digest (cosign-compatible: `sha256-<hex>.sig` tag and an OCI 1.1 referrer; docs/supply-chain.md). The ECDSA P-256 PEM key is read at `bazel run` time from `$signing_key_env`, or from `-- --key FILE`; it is never a build input."),
         "signing_key_env": attr.string(default = "STOWAGE_SIGNING_KEY", doc = "The variable holding the signing key's PEM when `-- --key` is not given. An encrypted key takes `-- --key-passphrase-env VAR`."),
+        "provenance": attr.label(providers = [ProvenanceInfo], doc = "An oci_provenance of the image, attached as a signed SLSA v1 provenance attestation. Needs sign = True."),
         "sbom": attr.label(providers = [SbomInfo], doc = "An oci_sbom of the image: its CycloneDX and SPDX documents are attached as signed in-toto attestations (`.att` tag and referrers). Needs sign = True."),
     },
     executable = True,

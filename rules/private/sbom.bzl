@@ -125,3 +125,64 @@ machine-readable copyright file). Example:
     },
     toolchains = [STOWAGE_TOOLCHAIN_TYPE],
 )
+
+ProvenanceInfo = provider(
+    doc = "An image's SLSA v1 provenance predicate.",
+    fields = {
+        "predicate": "File: the predicate JSON (the subject is added when it is attached).",
+        "image": "ImageInfo of the image it describes.",
+    },
+)
+
+def _oci_provenance_impl(ctx):
+    image = ctx.attr.image[ImageInfo]
+    known = ctx.attr.image[_SbomLayersInfo]
+    inputs = [image.manifest]
+    spec = {
+        "builderId": ctx.attr.builder_id,
+        "lockfiles": [{"name": str(f.owner) if f.owner else f.short_path, "path": f.path} for f in ctx.files.lockfiles],
+        "manifest": image.manifest.path,
+        "status": [],
+        "target": str(ctx.attr.image.label),
+    }
+    inputs += ctx.files.lockfiles
+    if known.base:
+        spec["base"] = {"descriptor": known.base.descriptor.path, "target": known.base_target}
+        inputs.append(known.base.descriptor)
+    if ctx.attr.stamp:
+        spec["status"] = [ctx.info_file.path]
+        inputs.append(ctx.info_file)
+    spec_file = ctx.actions.declare_file(ctx.label.name + ".provenance_spec.json")
+    ctx.actions.write(spec_file, json.encode(spec))
+    predicate = ctx.actions.declare_file(ctx.label.name + ".slsa.json")
+    run_stowage(
+        ctx,
+        arguments = ["provenance", "--spec", spec_file.path, "--output", predicate.path],
+        inputs = [spec_file] + inputs,
+        outputs = [predicate],
+        mnemonic = "StowageProvenance",
+        progress_message = "Writing the provenance of %s" % ctx.attr.image.label,
+    )
+    return [
+        ProvenanceInfo(predicate = predicate, image = image),
+        DefaultInfo(files = depset([predicate])),
+    ]
+
+oci_provenance = rule(
+    implementation = _oci_provenance_impl,
+    doc = """An SLSA v1 provenance predicate for an image (`<name>.slsa.json`, docs/supply-chain.md):
+builder id, build type, the image target, its manifest digest, the source commit
+(`STABLE_GIT_COMMIT`, and `STABLE_GIT_REMOTE` when present, from `--workspace_status_command`,
+with stamp = True), each lockfile by SHA-256 and the base image by digest. No clock and no
+random id. `oci_push(provenance = ...)` attaches it as a signed in-toto attestation whose
+subject is the pushed digest. Example:
+
+    oci_provenance(name = "provenance", image = ":image", lockfiles = ["bookstore.lock.json"], stamp = True)""",
+    attrs = {
+        "image": attr.label(mandatory = True, providers = [ImageInfo], aspects = [_sbom_aspect], doc = "An oci_image."),
+        "lockfiles": attr.label_list(allow_files = True, doc = "Lockfiles the image's contents are pinned by (deb_lock's), recorded by digest."),
+        "builder_id": attr.string(default = "urn:stowage:bazel", doc = "runDetails.builder.id: who ran the build (a CI system's URI)."),
+        "stamp": attr.bool(doc = "Record the source commit from the stable workspace status (STABLE_GIT_COMMIT)."),
+    },
+    toolchains = [STOWAGE_TOOLCHAIN_TYPE],
+)

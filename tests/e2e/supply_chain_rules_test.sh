@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The rules from a user's side: `bazel run //examples/bookstore:push_signed` (oci_push with
-# sign = True and sbom = :sbom) pushes the bookstore image to a loopback docker-registry,
-# signs it with the key from $STOWAGE_SIGNING_KEY and attaches its SBOM; `stowage verify`
-# checks signature and both attestations against the public key, and the CycloneDX predicate
-# it returns is the SBOM the build wrote. The key never reaches the build: no action's
+# sign = True, sbom = :sbom, provenance = :provenance) pushes the bookstore image to a loopback docker-registry,
+# signs it with the key from $STOWAGE_SIGNING_KEY and attaches its SBOM and SLSA provenance;
+# `stowage verify` checks the signature and the three attestations against the public key; the
+# CycloneDX predicate it returns is the SBOM the build wrote, and the provenance names the
+# source commit (a stamped build), the lockfile's sha256 and the image target. The key never reaches the build: no action's
 # command line or environment (aquery), no output of the push target, no line bazel printed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -23,24 +24,39 @@ bazel run //examples/bookstore:push_signed -- --repository "$REPO" >"$WORK/nokey
 grep -q 'sign = True needs the signing key' "$WORK/nokey.out" || { tail "$WORK/nokey.out"; fail "message"; }
 
 echo "== bazel run //examples/bookstore:push_signed"
-STOWAGE_SIGNING_KEY=$(cat "$WORK/key.pem") bazel run //examples/bookstore:push_signed -- \
+COMMIT=$(git rev-parse HEAD)
+printf '#!/bin/sh\necho STABLE_GIT_COMMIT %s\n' "$COMMIT" >"$WORK/status.sh"
+chmod +x "$WORK/status.sh"
+STOWAGE_SIGNING_KEY=$(cat "$WORK/key.pem") bazel run --stamp --workspace_status_command="$WORK/status.sh" \
+  //examples/bookstore:push_signed -- \
   --repository "$REPO" >"$WORK/push.out" 2>&1 || { tail -n 30 "$WORK/push.out"; fail "signed push"; }
 grep -E '^(signature|attestation)' "$WORK/push.out" | sed 's/^/   /'
-[[ $(grep -c '^attestation .*: pushed tag' "$WORK/push.out") == 2 ]] || fail "expected two attestations"
+[[ $(grep -c '^attestation .*: pushed tag' "$WORK/push.out") == 3 ]] || fail "expected three attestations"
 
 echo "== stowage verify: signature, SBOM attestations"
 "$STOWAGE" verify --repository "$REPO" --tag latest --public-key "$WORK/key.pub" \
-  --require-attestation cyclonedx --require-attestation spdxjson \
-  --write-predicate cyclonedx="$WORK/cdx.json" >"$WORK/verify.out" 2>&1 || { cat "$WORK/verify.out"; fail "verify"; }
+  --require-attestation cyclonedx --require-attestation spdxjson --require-attestation slsaprovenance1 \
+  --write-predicate cyclonedx="$WORK/cdx.json" --write-predicate slsaprovenance1="$WORK/slsa.json" >"$WORK/verify.out" 2>&1 || { cat "$WORK/verify.out"; fail "verify"; }
 cat "$WORK/verify.out" | sed 's/^/   /'
 BIN=$(bazel info bazel-bin 2>/dev/null)
 /usr/bin/python3 - "$WORK/cdx.json" "$BIN/examples/bookstore/sbom.cdx.json" <<'PY' || fail "the attested SBOM is not the built one"
 import json, sys
 assert json.load(open(sys.argv[1])) == json.load(open(sys.argv[2]))
 PY
+/usr/bin/python3 - "$WORK/slsa.json" "$COMMIT" "$(sha256sum examples/bookstore/debian12.lock.json | cut -d' ' -f1)" <<'PY' || fail "provenance"
+import json, sys
+p, commit, lock = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
+d = p["buildDefinition"]
+assert d["externalParameters"]["target"].endswith("//examples/bookstore:image"), d
+deps = d["resolvedDependencies"]
+assert {"name": "source", "digest": {"gitCommit": commit}} in deps, deps
+assert any(x["digest"].get("sha256") == lock for x in deps), deps
+assert p["runDetails"]["builder"]["id"]
+print(f"   provenance: commit {commit[:12]}, lockfile sha256 {lock[:12]}..., builder {p['runDetails']['builder']['id']}")
+PY
 
 echo "== the key is nowhere in the build"
-bazel aquery 'deps(//examples/bookstore:push_signed)' --output=text >"$WORK/aquery.txt" 2>/dev/null || fail "aquery"
+bazel aquery --stamp --workspace_status_command="$WORK/status.sh" 'deps(//examples/bookstore:push_signed)' --output=text >"$WORK/aquery.txt" 2>/dev/null || fail "aquery"
 grep -qF "$key_body" "$WORK/aquery.txt" && fail "key material in an action"
 grep -q STOWAGE_SIGNING_KEY "$WORK/aquery.txt" && fail "the key's variable reaches an action"
 for f in "$WORK"/*.out "$WORK/reg.log"; do grep -qF "$key_body" "$f" && fail "key material in $f"; done
