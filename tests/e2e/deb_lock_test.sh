@@ -83,6 +83,9 @@ run_lock --mirror "$MIRROR_URL" --arch amd64 --arch arm64 || { cat "$work/err"; 
 grep -q "^no changes: 14 packages" "$work/out" || { cat "$work/out"; fail "expected no changes"; }
 cmp -s "$lock" "$work/first.json" || fail "the lockfile changed"
 run_lock --mirror "$MIRROR_URL" --arch amd64 --arch arm64 --check || fail "--check on an up-to-date lock"
+# Named in another order, and twice: the same lock, byte for byte.
+run_lock --mirror "$MIRROR_URL" --arch arm64 --arch amd64 --arch arm64 --package app --check ||
+  { cat "$work/out" "$work/err"; fail "--check with the architectures in another order"; }
 
 echo "== a new version on the mirror: the update says what changed"
 make_deb libbase1 1.1 amd64 'Multi-Arch: same\nDepends: libcycle1' /usr/lib/libbase.so.1=base11 >/dev/null
