@@ -56,7 +56,10 @@ absl::Status Bad(absl::string_view text, absl::string_view why) {
 }  // namespace
 
 std::string DebVersion::ToString() const {
-  std::string out = epoch != 0 ? absl::StrCat(epoch, ":", upstream) : upstream;
+  // Epoch 0 is left out unless the upstream part holds a colon: "0:1:2" written as "1:2"
+  // would read back as epoch 1 (dpkg writes it the same way, its vdew_nonambig).
+  bool epoch_needed = epoch != 0 || upstream.find(':') != std::string::npos;
+  std::string out = epoch_needed ? absl::StrCat(epoch, ":", upstream) : upstream;
   if (!revision.empty()) absl::StrAppend(&out, "-", revision);
   return out;
 }

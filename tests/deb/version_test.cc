@@ -37,6 +37,14 @@ TEST(DebVersionTest, Parts) {
   EXPECT_EQ(v->upstream, "3.0.20-1~deb12u2");
   EXPECT_EQ(v->revision, "x1");
   EXPECT_EQ(ParseDebVersion("20230311+deb12u1")->revision, "");
+  // Epoch 0 is written only when the upstream part holds a colon, so that it reads back
+  // (found by deb_relation_fuzzer: "0:0:0~rc1" came back as epoch 0, upstream "0~rc1").
+  EXPECT_EQ(ParseDebVersion("0:2.36-1")->ToString(), "2.36-1");
+  v = ParseDebVersion("0:0:0~rc1");
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->upstream, "0:0~rc1");
+  EXPECT_EQ(v->ToString(), "0:0:0~rc1");
+  EXPECT_EQ(CompareDebVersions(*ParseDebVersion(v->ToString()), *v), 0);
 }
 
 TEST(DebVersionTest, RejectsWhatDpkgRejects) {
