@@ -30,6 +30,10 @@ struct HerokuSpec {
   std::vector<std::string> release_command;
   std::map<std::string, std::string> processes;  // process type -> command
   std::string dockerfile_path = "Dockerfile";
+  // The static_assets target whose files the image carries (collected at build time), and
+  // where: said in heroku.yml's header, so nobody adds collectstatic to the release phase.
+  std::string static_assets_label;
+  std::string static_root;
 };
 
 // "plan" or "plan:AS" where AS is an upper-case attachment name ([A-Z][A-Z0-9_]*). Plans may

@@ -137,6 +137,11 @@ absl::StatusOr<CollectResult> CollectSources(const std::vector<StaticSource>& so
     std::string strip = source.strip_prefix;
     while (!strip.empty() && strip.back() == '/') strip.pop_back();
     if (!strip.empty()) RETURN_IF_ERROR(ValidateRelative(strip, "strip_prefix"));
+    if (source.only_under_strip_prefix && strip.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("an app source needs its static directory",
+                       source.label.empty() ? "" : " (" + source.label + ")"));
+    }
 
     std::vector<std::pair<std::string, std::string>> entries = source.files;
     for (const auto& [rel, dir] : source.dirs) {
@@ -150,11 +155,13 @@ absl::StatusOr<CollectResult> CollectSources(const std::vector<StaticSource>& so
       RETURN_IF_ERROR(Walk(dir, st, rel, source, &guard, &entries));
     }
     std::vector<std::pair<std::string, std::string>> kept;
+    size_t under_strip = 0;
     for (auto& [rel, path] : entries) {
       RETURN_IF_ERROR(ValidateRelative(rel, "file path"));
       std::string inner = rel;
       if (!strip.empty()) {
         if (!absl::StartsWith(rel, strip + "/")) {
+          if (source.only_under_strip_prefix) continue;
           return absl::InvalidArgumentError(
               absl::StrCat("'", rel, "' (", path, ") is not under strip_prefix '", strip, "'",
                            source.label.empty() ? "" : " of " + source.label));
@@ -162,6 +169,13 @@ absl::StatusOr<CollectResult> CollectSources(const std::vector<StaticSource>& so
         inner = rel.substr(strip.size() + 1);
       }
       if (!Ignored(inner, patterns)) kept.emplace_back(inner, path);
+      ++under_strip;
+    }
+    if (source.only_under_strip_prefix && under_strip == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("no file under the app's static directory '", strip, "'",
+                       source.label.empty() ? "" : " of " + source.label, " (", entries.size(),
+                       " files in the source; is the path right?)"));
     }
     std::stable_sort(kept.begin(), kept.end(),
                      [](const auto& a, const auto& b) { return GetFilesOrder(a.first, b.first); });

@@ -28,6 +28,10 @@ struct StaticSource {
   // (path of the directory relative to the source, directory to walk)
   std::vector<std::pair<std::string, std::string>> dirs;
   std::string label;  // names the source in messages (a Bazel label), may be empty
+  // The source is a whole package holding an installed app (Django's AppDirectoriesFinder:
+  // only <app>/static is collected): files outside strip_prefix are left out instead of being
+  // an error, and a strip_prefix with no file under it is an error (a mistyped app path).
+  bool only_under_strip_prefix = false;
 };
 
 struct CollectedFile {

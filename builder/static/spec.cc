@@ -90,13 +90,16 @@ absl::StatusOr<StaticSpec> ParseStaticSpec(const json& spec_json) {
   }
   ASSIGN_OR_RETURN(std::vector<JsonView> sources, spec.RequiredArray("sources"));
   for (const JsonView& item : sources) {
-    RETURN_IF_ERROR(item.OnlyKeys({"prefix", "strip_prefix", "files", "dirs", "label"}));
+    RETURN_IF_ERROR(item.OnlyKeys(
+        {"prefix", "strip_prefix", "files", "dirs", "label", "only_under_strip_prefix"}));
     StaticSource source;
     ASSIGN_OR_RETURN(source.prefix, item.OptionalString("prefix"));
     ASSIGN_OR_RETURN(source.strip_prefix, item.OptionalString("strip_prefix"));
     ASSIGN_OR_RETURN(source.files, GetPairs(item, "files"));
     ASSIGN_OR_RETURN(source.dirs, GetPairs(item, "dirs"));
     ASSIGN_OR_RETURN(source.label, item.OptionalString("label"));
+    ASSIGN_OR_RETURN(source.only_under_strip_prefix,
+                     item.OptionalBool("only_under_strip_prefix", false));
     out.sources.push_back(std::move(source));
   }
   return out;

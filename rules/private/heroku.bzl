@@ -3,7 +3,7 @@
 Both read the image's ImageInfo, so the digest that was built and tested is the one deployed.
 See docs/deploy.md."""
 
-load("//rules:providers.bzl", "ImageInfo")
+load("//rules:providers.bzl", "ImageInfo", "StaticAssetsInfo")
 load("//rules/private:make_vars.bzl", "expand_defines", "fail_action", "missing_define_message")
 load("//rules/private:toolchain.bzl", "STOWAGE_TOOLCHAIN_TYPE", "run_stowage", "stowage_tool")
 
@@ -35,6 +35,12 @@ def _heroku_app_impl(ctx):
             HerokuAppInfo(heroku_yml = heroku_yml, dockerfile = dockerfile),
         ]
     spec = ctx.actions.declare_file(ctx.label.name + ".heroku_spec.json")
+    static = {}
+    if ctx.attr.static_assets:
+        static = {
+            "static_assets_label": str(ctx.attr.static_assets.label),
+            "static_root": ctx.attr.static_assets[StaticAssetsInfo].root_path,
+        }
     ctx.actions.write(spec, json.encode(struct(
         label = str(ctx.label),
         repository = repository,
@@ -44,6 +50,7 @@ def _heroku_app_impl(ctx):
         release_command = ctx.attr.release_command,
         processes = ctx.attr.processes,
         dockerfile_path = ctx.attr.dockerfile_path,
+        **static
     )))
     args = ctx.actions.args()
     args.add("heroku")
@@ -95,6 +102,10 @@ one-line Dockerfile, i.e. runs exactly the image Bazel built. Secrets are refuse
         ),
         "processes": attr.string_dict(
             doc = "run: process type -> command. `web` must bind $PORT.",
+        ),
+        "static_assets": attr.label(
+            providers = [StaticAssetsInfo],
+            doc = "The static_assets target the image carries: heroku.yml's header says collectstatic ran at build time (and where), and a release_command that runs collectstatic is refused.",
         ),
         "dockerfile_path": attr.string(
             default = "Dockerfile",

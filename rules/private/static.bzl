@@ -61,8 +61,12 @@ def _precompress_shards(ctx):
     if shards <= 0 or not (ctx.attr.brotli or ctx.attr.gzip):
         return [], []
     groups = [[] for _ in range(shards)]
+    app_dirs = {target.label: d.rstrip("/") + "/" for target, d in ctx.attr.app_dirs.items()}
     for src in ctx.attr.srcs:
+        app_dir = app_dirs.get(src.label)
         for f in src.files.to_list():
+            if app_dir and not _package_relative(f, src.label).startswith(app_dir):
+                continue  # not collected: the rest of the app's package
             if not f.is_directory and _compressible(f, ctx.attr.skip_compress_extensions):
                 groups[hash(f.short_path) % shards].append(f)
     precompressed = []
@@ -95,14 +99,19 @@ def _static_assets_impl(ctx):
     src_labels = [src.label for src in ctx.attr.srcs]
     prefixes = {}
     strip_prefixes = {}
+    app_dirs = {}
     for attr_name, attr_value, out in [
         ("prefixes", ctx.attr.prefixes, prefixes),
         ("strip_prefixes", ctx.attr.strip_prefixes, strip_prefixes),
+        ("app_dirs", ctx.attr.app_dirs, app_dirs),
     ]:
         for target, value in attr_value.items():
             if target.label not in src_labels:
                 fail("%s: %s is not in srcs" % (attr_name, target.label))
             out[target.label] = value
+    for label in app_dirs:
+        if label in strip_prefixes:
+            fail("%s: give app_dirs or strip_prefixes, not both" % label)
     if not ctx.attr.root_path.startswith("/"):
         fail("root_path must be an absolute path in the image, e.g. /app/staticfiles")
 
@@ -116,13 +125,16 @@ def _static_assets_impl(ctx):
                 dirs.append(entry)
             else:
                 files.append(entry)
-        sources.append({
+        source = {
             "dirs": dirs,
             "files": files,
             "label": str(src.label),
             "prefix": prefixes.get(src.label, ""),
-            "strip_prefix": strip_prefixes.get(src.label, ""),
-        })
+            "strip_prefix": strip_prefixes.get(src.label, app_dirs.get(src.label, "")),
+        }
+        if src.label in app_dirs:
+            source["only_under_strip_prefix"] = True
+        sources.append(source)
     precompressed, shard_trees = _precompress_shards(ctx)
     spec = ctx.actions.declare_file(ctx.label.name + ".static_spec.json")
     ctx.actions.write(spec, json.encode({
@@ -185,6 +197,10 @@ package-relative path.""",
         "strip_prefixes": attr.label_keyed_string_dict(
             allow_files = True,
             doc = "Package-relative directory removed from the names of a source's files, e.g. {\":app_static\": \"static\"}.",
+        ),
+        "app_dirs": attr.label_keyed_string_dict(
+            allow_files = True,
+            doc = "For a source that is a whole package holding an installed app (Django's admin from the python3-django Debian package): the package-relative static directory of the app, e.g. {\"@debian12//amd64:python3-django_files\": \"usr/lib/python3/dist-packages/django/contrib/admin/static\"}. As Django's AppDirectoriesFinder, only files under it are collected, named relative to it; no file under it is an error.",
         ),
         "root_path": attr.string(
             default = "/app/staticfiles",

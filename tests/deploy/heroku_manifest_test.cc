@@ -59,6 +59,34 @@ TEST(HerokuYmlTest, FollowsTheDocumentedFormat) {
   EXPECT_LT(text->find("release:"), text->find("run:"));
 }
 
+TEST(HerokuYmlTest, SaysStaticFilesWereCollectedAtBuildTime) {
+  HerokuSpec spec = BookstoreSpec();
+  spec.release_command = {"python3", "manage.py", "migrate", "--noinput"};
+  spec.static_assets_label = "//app:staticfiles";
+  spec.static_root = "/app/staticfiles";
+  auto text = GenerateHerokuYml(spec);
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_NE(text->find("# Static files were collected at build time (collectstatic, by "
+                       "//app:staticfiles) into /app/staticfiles in the image:\n"
+                       "# the release phase does not run collectstatic.\n"),
+            std::string::npos)
+      << *text;
+  EXPECT_EQ(YAML::Load(*text)["release"]["command"][1].as<std::string>(), "manage.py");
+  // Without a static_assets target, nothing is claimed.
+  EXPECT_EQ(GenerateHerokuYml(BookstoreSpec())->find("collectstatic"), std::string::npos);
+
+  // collectstatic in the release phase is refused: the release dyno's files are discarded.
+  spec.release_command = {"sh", "-c", "python3 manage.py collectstatic --noinput && migrate"};
+  auto refused = GenerateHerokuYml(spec);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(std::string(refused.status().message())
+                .find("release_command runs collectstatic, but static files are collected at "
+                      "build time by //app:staticfiles"),
+            std::string::npos);
+  spec.static_root.clear();
+  EXPECT_FALSE(GenerateHerokuYml(spec).ok());
+}
+
 TEST(HerokuYmlTest, OmitsEmptySections) {
   HerokuSpec spec;
   spec.label = "//x";

@@ -68,6 +68,48 @@ TEST(Collect, BadInputIsAnError) {
   EXPECT_FALSE(missing_dir.ok());
 }
 
+TEST(Collect, AnAppSourceCollectsOnlyItsStaticDirectory) {
+  // A whole package (python3-django's files): only django/contrib/admin/static is collected,
+  // as AppDirectoriesFinder does for the installed admin app.
+  StaticSource django{"",
+                      "dist-packages/django/contrib/admin/static",
+                      {{"dist-packages/django/__init__.py", "/d/init"},
+                       {"dist-packages/django/contrib/admin/static/admin/css/base.css", "/d/css"},
+                       {"dist-packages/django/contrib/admin/static/admin/js/core.js", "/d/js"},
+                       {"dist-packages/django/contrib/gis/static/gis/js/OLMapWidget.js", "/d/gis"}},
+                      {},
+                      "@debian12//amd64:python3-django_files",
+                      true};
+  auto r = CollectSources({django}, DefaultIgnorePatterns());
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(Names(*r), (std::vector<std::string>{"admin/css/base.css", "admin/js/core.js"}));
+  EXPECT_EQ(r->files[0].path, "/d/css");
+
+  // Without the flag the same source is an error naming the first stray file.
+  django.only_under_strip_prefix = false;
+  EXPECT_THAT(std::string(CollectSources({django}, {}).status().message()),
+              HasSubstr("'dist-packages/django/__init__.py' (/d/init) is not under strip_prefix"));
+}
+
+TEST(Collect, AnAppDirectoryWithNoFileIsAnError) {
+  StaticSource typo{"",
+                    "dist-packages/django/contrib/admn/static",
+                    {{"dist-packages/django/contrib/admin/static/admin/css/base.css", "/d/css"}},
+                    {},
+                    "@debian12//amd64:python3-django_files",
+                    true};
+  auto r = CollectSources({typo}, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(
+      std::string(r.status().message()),
+      HasSubstr(
+          "no file under the app's static directory 'dist-packages/django/contrib/admn/static' of "
+          "@debian12//amd64:python3-django_files (1 files in the source"));
+  StaticSource no_dir{"", "", {{"a.css", "/a"}}, {}, "//x:y", true};
+  EXPECT_THAT(std::string(CollectSources({no_dir}, {}).status().message()),
+              HasSubstr("an app source needs its static directory (//x:y)"));
+}
+
 TEST(Collect, WalksDirectoriesInSortedOrder) {
   char templ[] = "/tmp/collect_test.XXXXXX";
   std::string root = mkdtemp(templ);

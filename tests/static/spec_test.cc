@@ -37,6 +37,17 @@ TEST(StaticSpec, Sources) {
   EXPECT_EQ(spec->sources[0].label, "//a:b");
   EXPECT_EQ(spec->sources[0].files[0].second, "x/static/a.css");
   EXPECT_EQ(spec->sources[0].dirs[0].first, "d");
+  EXPECT_FALSE(spec->sources[0].only_under_strip_prefix);
+}
+
+TEST(StaticSpec, AppSource) {
+  auto spec = Parse(R"({"sources": [{"strip_prefix": "django/contrib/admin/static",
+    "only_under_strip_prefix": true, "files": []}]})");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_TRUE(spec->sources[0].only_under_strip_prefix);
+  EXPECT_THAT(
+      std::string(Parse(R"({"sources": [{"only_under_strip_prefix": "yes"}]})").status().message()),
+      HasSubstr("only_under_strip_prefix"));
 }
 
 TEST(StaticSpec, PrecompressSpec) {
