@@ -200,7 +200,7 @@ package-relative path.""",
         ),
         "app_dirs": attr.label_keyed_string_dict(
             allow_files = True,
-            doc = "For a source that is a whole package holding an installed app (Django's admin from the python3-django Debian package): the package-relative static directory of the app, e.g. {\"@debian12//amd64:python3-django_files\": \"usr/lib/python3/dist-packages/django/contrib/admin/static\"}. As Django's AppDirectoriesFinder, only files under it are collected, named relative to it; no file under it is an error.",
+            doc = "For a source that is a whole package holding an installed app (Django's admin from the python3-django Debian package): the package-relative static directory of the app, e.g. {\"@django_debs//amd64:python3-django_files\": \"root/usr/lib/python3/dist-packages/django/contrib/admin/static\"}. As Django's AppDirectoriesFinder, only files under it are collected, named relative to it; no file under it is an error.",
         ),
         "root_path": attr.string(
             default = "/app/staticfiles",

@@ -28,8 +28,8 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     pwfile=$(mktemp)
     printf '%s\n' "$POSTGRES_PASSWORD" >"$pwfile"
   fi
-  # C.UTF-8 is built into Debian 12's glibc: no locales package is needed.
-  initdb --username="$user" --encoding=UTF8 --locale=C.UTF-8 --auth-local=trust \
+  # The C locale (UTF-8 encoding, bytewise collation): no locales package is needed.
+  initdb --username="$user" --encoding=UTF8 --locale=C --auth-local=trust \
     --auth-host="$auth" ${pwfile:+--pwfile="$pwfile"} >/dev/null
   [ -n "$pwfile" ] && rm -f "$pwfile"
   echo "listen_addresses = '*'" >>"$PGDATA/postgresql.conf"
