@@ -328,8 +328,11 @@ def _diagnose(rctx, attr, urls, what):
           "is configured with, or set STOWAGE_DEB_MIRRORS.") %
          (what, "; ".join(answers) if answers else "the download failed, then succeeded when retried"))
 
-def _deb_package_impl(rctx):
-    attr = rctx.attr
+def download_deb(rctx, attr, output):
+    """Downloads one locked package to `output`, pinned by its sha256 (so through Bazel's
+    repository cache), and returns "name version (arch)". `attr` is a deb_package's attributes
+    or a struct with the same package, version, architecture, suite, filename, sha256, size,
+    mirrors and lock fields."""
     what = "%s %s (%s)" % (attr.package, attr.version, attr.architecture)
     roots = mirror_roots(rctx, attr.suite, attr.mirrors)
     if not roots:
@@ -338,9 +341,14 @@ def _deb_package_impl(rctx):
              (what, attr.suite, apt_config_dir(rctx)))
     urls = [r + "/" + attr.filename for r in roots]
     rctx.report_progress("fetching " + what)
-    result = rctx.download(url = urls, output = "package.deb", sha256 = attr.sha256, allow_fail = True)
+    result = rctx.download(url = urls, output = output, sha256 = attr.sha256, allow_fail = True)
     if not result.success:
         _diagnose(rctx, attr, urls, what)
+    return what
+
+def _deb_package_impl(rctx):
+    attr = rctx.attr
+    what = download_deb(rctx, attr, "package.deb")
     extract_deb(rctx, "package.deb", "root", "tmp", "deb package " + what)
     _run(rctx, ["mkdir", "-p", "ctl"], what)
     members = rctx.path("members")
@@ -640,3 +648,10 @@ deb_packages_hub = repository_rule(
         "hub_name": attr.string(mandatory = True),
     },
 )
+
+# For the C++ toolchain's repository (cc_toolchain_repository.bzl), which extracts a lock's
+# packages into one sysroot the same way.
+check_lock = _check_lock
+file_list = _file_list
+run = _run
+MERGE_USR = _MERGE_USR
