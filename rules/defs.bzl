@@ -4,6 +4,7 @@ docs/rules.md is generated from the doc strings of what this file exports, in th
 (scripts/gen_rule_docs.py)."""
 
 load("//rules:providers.bzl", _DebLayerInfo = "DebLayerInfo", _DebPackagesInfo = "DebPackagesInfo", _ImageIndexInfo = "ImageIndexInfo", _ImageInfo = "ImageInfo", _LayerInfo = "LayerInfo", _StaticAssetsInfo = "StaticAssetsInfo")
+load("//rules/private:cc_toolchain_repository.bzl", _stowage_cc_toolchain = "stowage_cc_toolchain")
 load("//rules/private:check.bzl", _deploy_check_test = "deploy_check_test")
 load("//rules/private:compose.bzl", _ComposeInfo = "ComposeInfo", _compose_file = "compose_file")
 load("//rules/private:deb_layer.bzl", _deb_layer = "deb_layer")
@@ -61,6 +62,7 @@ deploy_check_test = _deploy_check_test
 # The tool itself (docs/toolchain.md).
 stowage_toolchain = _stowage_toolchain
 stowage_prebuilt_toolchain = _stowage_prebuilt_toolchain
+stowage_cc_toolchain = _stowage_cc_toolchain
 stowage_binary = _stowage_binary
 
 # Providers.

@@ -4,11 +4,14 @@ Everything here maps files that Debian packages install; nothing is downloaded. 
 says why each piece exists, and what MODULE.bazel (Bazel 7 to 9) declares instead.
 """
 
-load("//rules/private:cc_toolchain_repository.bzl", "debian_cc_toolchain")
+load("//rules/private:cc_toolchain_repository.bzl", _stowage_cc_toolchain = "stowage_cc_toolchain")
 load("//rules/private:deb_repositories.bzl", _deb_packages = "deb_packages")
 
 # Debian packages from a lockfile (docs/deb.md): `deb_packages(name, lock)` in WORKSPACE.
 deb_packages = _deb_packages
+
+# The hermetic C++ toolchain from pinned Debian 12 packages (docs/toolchain.md).
+stowage_cc_toolchain = _stowage_cc_toolchain
 
 _DEBIAN_RULES_CC = "/usr/share/bazel/rules/cc"
 
@@ -86,37 +89,3 @@ def stowage_dependencies(register_toolchain = True):
     if register_toolchain:
         # Label(): the repository may be named anything, not only "stowage".
         native.register_toolchains(str(Label("//builder:toolchain")))
-
-def stowage_cc_toolchain(
-        name = "stowage_cc_debian12",
-        lock = Label("//rules/cc:debian12_toolchain.lock.json"),
-        architecture = "amd64",
-        target_constraints = [Label("//rules/cc:debian12")],
-        mirrors = [],
-        register = True):
-    """A hermetic gcc 12 toolchain from pinned Debian 12 packages (docs/toolchain.md).
-
-    Targets whose platform is @stowage//rules/cc:debian12_amd64 (or has every constraint in
-    target_constraints) are compiled and linked with it, given
-    --incompatible_enable_cc_toolchain_resolution; nothing else changes.
-
-    Args:
-      name: the repository.
-      lock: a lockfile (stowage deb lock) with gcc-12, g++-12, binutils-x86-64-linux-gnu,
-        libc6-dev, libstdc++-12-dev and any -dev packages your code needs; every package of
-        `architecture` in it is extracted into the sysroot.
-      architecture: the Debian architecture of the lock to use.
-      target_constraints: constraint values a target platform needs to select this toolchain.
-      mirrors: archive roots used instead of apt's configuration (STOWAGE_DEB_MIRRORS wins).
-      register: register the toolchain.
-    """
-    _maybe(
-        debian_cc_toolchain,
-        name = name,
-        lock = lock,
-        architecture = architecture,
-        target_constraints = target_constraints,
-        mirrors = mirrors,
-    )
-    if register:
-        native.register_toolchains("@%s//:toolchain" % name)
