@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Runs every test: `bazel test //...` (GoogleTest units and Bazel-run checks), then each
-# end-to-end script in tests/e2e/*_test.sh (they start their own registry, database, etc.).
-# Ends with one line "N passed, N failed" and exits non-zero when anything failed.
+# Runs every test: `bazel test //...` (GoogleTest units and Bazel-run checks, fuzz corpora
+# replayed), the same suite under ASan + UBSan (--config=asan), each fuzz target briefly
+# (scripts/fuzz.sh --smoke), then each end-to-end script in tests/e2e/*_test.sh (they start
+# their own registry, database, etc.). Ends with one line "N passed, N failed" and exits
+# non-zero when anything failed. STOWAGE_SKIP_ASAN=1 / STOWAGE_SKIP_FUZZ=1 leave those out.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/output_base.sh
 bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 
 passed=0
@@ -35,6 +38,44 @@ else
   failed=$((failed + 1))
   failures+=("bazel test --config=future //... (see $logdir/bazel-future.log)")
   grep -E "^(ERROR|FAIL)" "$logdir/bazel-future.log" | head -n 10 | sed 's/^/   | /'
+fi
+
+# The same suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its own output base so
+# the main build's cache survives. Each test counts again, as "asan //...".
+if [[ -z "${STOWAGE_SKIP_ASAN:-}" ]]; then
+  echo "== bazel test --config=asan //... (output base $(output_base_for asan))"
+  start=$(date +%s)
+  # shellcheck disable=SC2046
+  bazel_in asan test --config=asan --test_summary=short $(workspace_targets) 2>&1 | tee "$logdir/asan.log" | grep -E "^(//|ERROR|FAIL|Executed)" || true
+  asan_rc=${PIPESTATUS[0]}
+  ap=$(grep -cE '^//\S+\s+(\(cached\) )?PASSED' "$logdir/asan.log" || true)
+  af=$(grep -cE '^//\S+\s+(\(cached\) )?(FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD|INCOMPLETE)' "$logdir/asan.log" || true)
+  passed=$((passed + ap))
+  failed=$((failed + af))
+  if [[ $asan_rc -ne 0 && $af -eq 0 ]]; then
+    failed=$((failed + 1))
+    failures+=("bazel test --config=asan //... (exit $asan_rc, see $logdir/asan.log)")
+  fi
+  while read -r t; do failures+=("asan $t"); done < <(grep -oE '^//\S+\s+(FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD)' "$logdir/asan.log" || true)
+  echo "   asan suite took $(( $(date +%s) - start ))s"
+fi
+
+# Every fuzz target: its checked-in corpus through libFuzzer (clang, ASan, UBSan), then a few
+# seconds of mutation. Each target counts once.
+if [[ -z "${STOWAGE_SKIP_FUZZ:-}" ]]; then
+  echo "== fuzz targets (scripts/fuzz.sh --smoke, ${FUZZ_SMOKE_SECONDS:-5}s each)"
+  start=$(date +%s)
+  bash scripts/fuzz.sh --smoke 2>&1 | tee "$logdir/fuzz.log" | sed -n '/^   /p;/^fuzz:/p'
+  fuzz_line=$(tail -n 1 "$logdir/fuzz.log")
+  if [[ $fuzz_line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    passed=$((passed + BASH_REMATCH[1]))
+    failed=$((failed + BASH_REMATCH[2]))
+  else
+    failed=$((failed + 1))
+    failures+=("fuzz (see $logdir/fuzz.log)")
+  fi
+  while read -r t; do failures+=("fuzz $t"); done < <(awk '$2 == "FAILED" {print $1}' "$logdir/fuzz.log")
+  echo "   fuzz targets took $(( $(date +%s) - start ))s"
 fi
 
 # End-to-end checks: each prints its own detail; a 25-minute bound keeps CI from hanging (the reproducibility check rebuilds everything from scratch twice).
