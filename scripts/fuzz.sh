@@ -14,6 +14,8 @@
 # (executions, corpus size, crashes) and ends with "N passed, N failed" (failed: targets that
 # crashed, hung or ran out of memory); exits non-zero when any failed.
 # FUZZ_JOBS=N runs N targets at once (default 1); FUZZ_NICE (default 19) is their niceness.
+# Real runs are also logged in .stowage/fuzz/history.tsv (date, target, seconds, executions,
+# corpus size, crash files).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/output_base.sh
@@ -70,6 +72,10 @@ run_one() {
     crashes=$state/crashes/$t
   fi
   mkdir -p "$corpus" "$crashes"
+  # Absolute: the fuzzer runs in its runfiles directory.
+  corpus=$(realpath "$corpus")
+  crashes=$(realpath "$crashes")
+  seeds=$(realpath "$seeds")
   dict=()
   if [[ -f tests/fuzz/dicts/$t.dict ]]; then
     cat tests/fuzz/dicts/common.dict "tests/fuzz/dicts/$t.dict" >"$logdir/$t.dict"
@@ -84,13 +90,19 @@ run_one() {
   # The runfiles directory is the working directory Bazel would give the test.
   (cd "$bin/tests/fuzz/$t.runfiles/stowage" 2>/dev/null || cd "$bin/tests/fuzz"
     nice -n "$niceness" "$bin/tests/fuzz/$t" -max_total_time="$seconds" -timeout=25 \
-      -rss_limit_mb=2560 -print_final_stats=1 -artifact_prefix="$(realpath "$crashes")/" \
-      "${dict[@]}" "${extra[@]}" "$(realpath "$corpus")" "$(realpath "$seeds")" \
+      -rss_limit_mb=2560 -print_final_stats=1 -artifact_prefix="$crashes/" \
+      "${dict[@]}" "${extra[@]}" "$corpus" "$seeds" \
       </dev/null >"$log" 2>&1)
   local rc=$? runs size found
   runs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$log" | awk '{print $2}' | tail -1)
   size=$(find "$corpus" -type f | wc -l)
   found=$(find "$crashes" -type f | wc -l)
+  if [[ $mode == fuzz ]]; then
+    # A ledger of real runs: date, target, seconds, executions, corpus size, crash files.
+    mkdir -p "$state"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$seconds" "${runs:-0}" "$size" \
+      "$found" >>"$state/history.tsv"
+  fi
   if [[ $rc -eq 0 && $found -eq 0 ]]; then
     echo "ok ${runs:-0} $size" >"$logdir/$t.result"
   else
