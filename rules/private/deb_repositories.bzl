@@ -160,9 +160,23 @@ def mirror_roots(rctx, suite, attr_mirrors):
         return by_suite[suite]
     if any_suite:
         return any_suite
+    sources = _apt_sources(rctx)
     roots = []
-    for s in _apt_sources(rctx):
+    for s in sources:
         if suite in s.suites:
+            for u in s.uris:
+                if _supported(u) and u not in roots:
+                    roots.append(u)
+    if roots:
+        return roots
+
+    # A lock of another release than the machine's (a Debian 13 machine building with Debian
+    # 12's packages): one archive carries every release's suites, so the roots apt names for
+    # suites of the same kind serve it; security suites live in an archive of their own. A root
+    # that lacks the file only costs a 404 before the next one (the sha256 decides).
+    security = suite.endswith("-security")
+    for s in sources:
+        if [x for x in s.suites if x.endswith("-security") == security]:
             for u in s.uris:
                 if _supported(u) and u not in roots:
                     roots.append(u)
@@ -285,6 +299,8 @@ filegroup(
 """
 
 def _fix_hint(attr):
+    if getattr(attr, "fix_hint", None):
+        return attr.fix_hint
     return ("re-lock (bazel run the deb_lock target that writes %s) to pin what the mirror " +
             "has now") % attr.lock
 
@@ -345,6 +361,33 @@ def download_deb(rctx, attr, output):
     if not result.success:
         _diagnose(rctx, attr, urls, what)
     return what
+
+def fetch_deb(rctx, package, record, output, lock, mirrors, fix_hint = None):
+    """download_deb for a lock entry: one locked package's .deb to `output`, sha256-checked.
+
+    Args:
+      rctx: the repository context.
+      package: the package's name.
+      record: its lock entry (version, architecture, suite, filename, sha256, size).
+      output: where to write the .deb, relative to the repository.
+      lock: the lockfile's label, for messages.
+      mirrors: archive roots ("URL" or "SUITE=URL") used when apt names none.
+      fix_hint: what to do when the mirror no longer has it; default: re-lock `lock`.
+    Returns:
+      "name version (arch)".
+    """
+    return download_deb(rctx, struct(
+        package = package,
+        version = record["version"],
+        architecture = record["architecture"],
+        suite = record["suite"],
+        filename = record["filename"],
+        sha256 = record["sha256"],
+        size = record["size"],
+        mirrors = mirrors,
+        lock = lock,
+        fix_hint = fix_hint,
+    ), output)
 
 def _deb_package_impl(rctx):
     attr = rctx.attr
