@@ -127,9 +127,13 @@ namespace {
 std::string RedactSecretLookingWords(absl::string_view message) {
   std::vector<std::string> words = absl::StrSplit(message, ' ');
   for (std::string& word : words) {
-    // (A word we already redacted, "SECRET_KEY=<redacted>", is ours, not a secret.)
-    if (!absl::StrContains(word, "<redacted>") && SecretValueReason(word).has_value()) {
-      word = "<redacted>";
+    // A word we already redacted ("SECRET_KEY=<redacted>") is judged by what is left around
+    // our marker: the name before it can be a token too ("ghp_...=<redacted>").
+    for (absl::string_view part : absl::StrSplit(word, "<redacted>", absl::SkipEmpty())) {
+      if (SecretValueReason(part).has_value()) {
+        word = "<redacted>";
+        break;
+      }
     }
   }
   return absl::StrJoin(words, " ");
