@@ -140,7 +140,9 @@ std::optional<std::string> SecretValueReason(absl::string_view value) {
     return std::string("the value is a URL with a password in it");
   for (absl::string_view run : Runs(literal)) {
     for (const char* prefix : kTokenPrefixes) {
-      if (absl::StartsWith(run, prefix) && run.size() >= std::string(prefix).size() + 16) {
+      // Anywhere in the run: a token glued to other text ("runghp_...") is still a token.
+      const size_t at = run.find(prefix);
+      if (at != absl::string_view::npos && run.size() - at >= std::string(prefix).size() + 16) {
         return absl::StrCat("the value looks like a ", prefix, "... token");
       }
     }

@@ -21,6 +21,8 @@ TEST(FindingsTest, SecretLookingNameBeforeRedactedValueIsRedacted) {
   const std::string token = "ghp_" + std::string("A1b2C3d4E5f6G7h8I9j0K1l2");
   Finding f = MakeFinding("STW001", "image Env SE" + token + "=<redacted>: looks like a token");
   EXPECT_EQ(f.message.find(token), std::string::npos) << f.message;
+  Finding glued = MakeFinding("STW006", "heroku.yml: \\\\run" + token + " unknown top-level key");
+  EXPECT_EQ(glued.message.find(token), std::string::npos) << glued.message;
   Finding plain = MakeFinding("STW001", "image Env SECRET_KEY=<redacted>: weak");
   EXPECT_EQ(plain.message, "image Env SECRET_KEY=<redacted>: weak");
 }
