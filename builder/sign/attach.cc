@@ -22,7 +22,7 @@ absl::Status PushReferrer(registry::RegistryClient& client, const registry::Repo
   ASSIGN_OR_RETURN(BuiltManifest referrer,
                    ReferrerManifest(artifact_type, {RefOf(layer)}, subject));
   RETURN_IF_ERROR(
-      Upload(client, repo, {referrer.config, layer}, referrer.bytes, kOciManifestType, {}));
+      Upload(client, repo, {referrer.config, layer}, referrer.bytes, oci::kOciManifest, {}));
   result.referrer_digest = referrer.digest;
   ASSIGN_OR_RETURN(std::optional<std::string> api, FetchReferrersApi(client, repo, subject.digest));
   if (api.has_value()) {
@@ -32,7 +32,7 @@ absl::Status PushReferrer(registry::RegistryClient& client, const registry::Repo
   std::string tag = ReferrersTag(subject.digest);
   ASSIGN_OR_RETURN(std::optional<FetchedManifest> existing, FetchManifest(client, repo, tag));
   Descriptor entry;
-  entry.media_type = kOciManifestType;
+  entry.media_type = oci::kOciManifest;
   entry.digest = referrer.digest;
   entry.size = static_cast<int64_t>(referrer.bytes.size());
   entry.artifact_type = artifact_type;
@@ -40,7 +40,7 @@ absl::Status PushReferrer(registry::RegistryClient& client, const registry::Repo
   entry.annotations.erase(kSignatureAnnotation);  // the index needs no copy of the signature
   ASSIGN_OR_RETURN(std::string index, AddReferrer(existing.has_value() ? existing->bytes : "",
                                                   absl::StrCat(repo.ToString(), ":", tag), entry));
-  return Upload(client, repo, {}, index, kOciIndexType, {tag});
+  return Upload(client, repo, {}, index, oci::kOciIndex, {tag});
 }
 
 // Layers of the manifest at a cosign tag; empty when there is none.
@@ -66,7 +66,7 @@ absl::StatusOr<AttachResult> Attach(registry::RegistryClient& client,
   ASSIGN_OR_RETURN(BuiltManifest manifest, CosignManifest(keep));
   // Only the new layer and the config may be missing; the kept ones are in the registry.
   RETURN_IF_ERROR(
-      Upload(client, repo, {manifest.config, layer}, manifest.bytes, kOciManifestType, {tag}));
+      Upload(client, repo, {manifest.config, layer}, manifest.bytes, oci::kOciManifest, {tag}));
   RETURN_IF_ERROR(PushReferrer(client, repo, subject, artifact_type, layer, result));
   return result;
 }

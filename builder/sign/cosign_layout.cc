@@ -93,11 +93,11 @@ absl::StatusOr<BuiltManifest> CosignManifest(const std::vector<LayerRef>& layers
     manifest_layers.push_back(DescriptorJson(l.media_type, l.digest, l.size, l.annotations));
   }
   ASSIGN_OR_RETURN(std::string config_bytes, CanonicalJson(config, "a signature config"));
-  Blob config_blob = MakeBlob(std::move(config_bytes), kOciConfigType);
+  Blob config_blob = MakeBlob(std::move(config_bytes), oci::kOciConfig);
   nlohmann::json manifest = {
       {"schemaVersion", 2},
-      {"mediaType", kOciManifestType},
-      {"config", DescriptorJson(kOciConfigType, config_blob.digest,
+      {"mediaType", oci::kOciManifest},
+      {"config", DescriptorJson(oci::kOciConfig, config_blob.digest,
                                 static_cast<int64_t>(config_blob.bytes.size()), {})},
       {"layers", manifest_layers},
   };
@@ -114,7 +114,7 @@ absl::StatusOr<BuiltManifest> ReferrerManifest(absl::string_view artifact_type,
   }
   nlohmann::json manifest = {
       {"schemaVersion", 2},
-      {"mediaType", kOciManifestType},
+      {"mediaType", oci::kOciManifest},
       {"artifactType", std::string(artifact_type)},
       {"config", DescriptorJson(kOciEmptyType, empty.digest, 2, {})},
       {"layers", manifest_layers},
@@ -175,7 +175,7 @@ absl::StatusOr<std::string> AddReferrer(absl::string_view existing, absl::string
         DescriptorJson(d.media_type, d.digest, d.size, d.annotations, d.artifact_type));
   }
   nlohmann::json index = {
-      {"schemaVersion", 2}, {"mediaType", kOciIndexType}, {"manifests", manifests}};
+      {"schemaVersion", 2}, {"mediaType", oci::kOciIndex}, {"manifests", manifests}};
   return CanonicalJson(index, "a referrers index");
 }
 

@@ -18,6 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "builder/oci/media_types.h"
 #include "nlohmann/json.hpp"
 
 namespace stowage {
@@ -29,9 +30,6 @@ inline constexpr char kDsseMediaType[] = "application/vnd.dsse.envelope.v1+json"
 inline constexpr char kSignatureAnnotation[] = "dev.cosignproject.cosign/signature";
 inline constexpr char kPredicateTypeAnnotation[] = "predicateType";
 inline constexpr char kSignatureArtifactType[] = "application/vnd.dev.cosign.artifact.sig.v1+json";
-inline constexpr char kOciManifestType[] = "application/vnd.oci.image.manifest.v1+json";
-inline constexpr char kOciIndexType[] = "application/vnd.oci.image.index.v1+json";
-inline constexpr char kOciConfigType[] = "application/vnd.oci.image.config.v1+json";
 inline constexpr char kOciEmptyType[] = "application/vnd.oci.empty.v1+json";
 
 // Signatures or attestations per image we read back (cosign appends one per signing).

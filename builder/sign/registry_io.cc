@@ -112,10 +112,10 @@ absl::StatusOr<std::optional<std::string>> FetchReferrersApi(registry::RegistryC
   RETURN_IF_ERROR(ValidateDigest(digest));
   HttpRequest req;
   req.url = absl::StrCat("/v2/", repo.name, "/referrers/", digest);
-  req.headers.emplace_back("Accept", kOciIndexType);
+  req.headers.emplace_back("Accept", oci::kOciIndex);
   req.max_body_bytes = registry::kMaxManifestResponseBytes;
   ASSIGN_OR_RETURN(HttpResponse r, client.Send(req, PullScopes(repo)));
-  if (r.status != 200 || ContentType(r) != kOciIndexType) return std::nullopt;
+  if (r.status != 200 || ContentType(r) != oci::kOciIndex) return std::nullopt;
   return std::move(r.body);
 }
 
@@ -134,7 +134,7 @@ absl::Status Upload(registry::RegistryClient& client, const registry::Repository
     local.size = static_cast<int64_t>(b.bytes.size());
     ASSIGN_OR_RETURN(local.path, dir.Write(b));
     local.kind =
-        b.media_type == kOciConfigType || b.media_type == kOciEmptyType ? "config" : "layer";
+        b.media_type == oci::kOciConfig || b.media_type == kOciEmptyType ? "config" : "layer";
     plan.blobs.push_back(std::move(local));
   }
   plan.top.bytes = manifest_bytes;

@@ -35,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (OpenEnvelope(in, *key, "fuzz").ok()) {
     fuzz::InvariantFailed("an envelope verified with a key nobody holds", in);
   }
-  Descriptor entry{kOciManifestType,
+  Descriptor entry{oci::kOciManifest,
                    "sha256:0000000000000000000000000000000000000000000000000000000000000001",
                    5,
                    kSignatureArtifactType,

@@ -63,7 +63,7 @@ TEST(CosignLayout, TagsAndManifestShape) {
   absl::StatusOr<BuiltManifest> m = CosignManifest({RefOf(layer)});
   ASSERT_TRUE(m.ok());
   nlohmann::json j = nlohmann::json::parse(m->bytes);
-  EXPECT_EQ(j["mediaType"], kOciManifestType);
+  EXPECT_EQ(j["mediaType"], oci::kOciManifest);
   EXPECT_EQ(j["config"]["digest"], m->config.digest);
   EXPECT_EQ(j["layers"][0]["annotations"][kSignatureAnnotation], "c2ln");
   nlohmann::json config = nlohmann::json::parse(m->config.bytes);
@@ -77,7 +77,7 @@ TEST(CosignLayout, TagsAndManifestShape) {
   ASSERT_EQ(back->size(), 1u);
   EXPECT_EQ((*back)[0].annotations.at(kSignatureAnnotation), "c2ln");
 
-  Descriptor subject{kOciManifestType, kDigest, 123, "", {}};
+  Descriptor subject{oci::kOciManifest, kDigest, 123, "", {}};
   absl::StatusOr<BuiltManifest> r =
       ReferrerManifest(kSignatureArtifactType, {RefOf(layer)}, subject);
   ASSERT_TRUE(r.ok());
@@ -115,13 +115,13 @@ TEST(CosignLayout, HostileManifestsAreErrors) {
 }
 
 TEST(CosignLayout, ReferrersIndexAddsOnce) {
-  Descriptor a{kOciManifestType, kDigest, 10, kSignatureArtifactType, {}};
+  Descriptor a{oci::kOciManifest, kDigest, 10, kSignatureArtifactType, {}};
   absl::StatusOr<std::string> one = AddReferrer("", "idx", a);
   ASSERT_TRUE(one.ok());
   absl::StatusOr<std::string> again = AddReferrer(*one, "idx", a);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, *one);
-  Descriptor b{kOciManifestType, kOtherDigest, 11, kDsseMediaType, {{"predicateType", "t"}}};
+  Descriptor b{oci::kOciManifest, kOtherDigest, 11, kDsseMediaType, {{"predicateType", "t"}}};
   absl::StatusOr<std::string> two = AddReferrer(*one, "idx", b);
   ASSERT_TRUE(two.ok());
   absl::StatusOr<std::vector<Descriptor>> entries = ParseReferrers(*two, "idx");
