@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Signatures checked by a tool we did not write: skopeo (containers/image) with a policy.json
-# that requires `sigstoreSigned` by our public key and registries.d with
-# `use-sigstore-attachments: true`, against a real docker-registry on loopback.
-# - an image pushed and signed by `stowage push --key` is accepted;
+# Signatures checked by tools we did not write, against a real docker-registry on loopback:
+# skopeo (containers/image) with a policy.json that requires `sigstoreSigned` by our public key
+# and registries.d with `use-sigstore-attachments: true`, and `cosign verify --key`. Both are
+# Debian 13's (tests/verifiers, scripts/lib/verifiers.sh): Debian 12's skopeo has sigstore
+# verification patched out.
+# - an image pushed and signed by `stowage push --key` is accepted by both;
 # - an unsigned image is refused;
 # - an image whose manifest was changed after signing (the old signature copied to the new
 #   digest's .sig tag) is refused, and so is a signature whose payload was edited;
@@ -11,8 +13,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/registry/e2e_lib.sh
+source scripts/lib/verifiers.sh
 
 build_stowage
+load_verifiers || fail "no third-party verifiers"
 PORT=$(free_port)
 start_registry reg "$PORT"
 REPO=127.0.0.1:$PORT/signed/app
@@ -42,59 +46,13 @@ docker:
   127.0.0.1:$PORT:
     use-sigstore-attachments: true
 YAML
-# Debian's skopeo 1.9 is built with sigstore verification patched out: a sigstoreSigned
-# requirement fails every image with "Debian-local change: sigstore disabled". It still reads
-# cosign's attachments (use-sigstore-attachments) and stores them with the image. So where
-# the policy cannot run, the same check is made from tools we did not write: containers/image
-# (skopeo) fetches the image and its sigstore attachments from the registry into a dir:
-# copy, OpenSSL verifies each ECDSA signature over its payload with the public key, and the
-# payload must name the manifest skopeo fetched (its sha256) and the repository, as
-# containers/image's sigstoreSigned + matchRepository does.
-cat >"$WORK/any.json" <<'JSON'
-{"default": [{"type": "insecureAcceptAnything"}]}
-JSON
-POLICY_MODE=policy
-skopeo_policy_copy() {
-  skopeo --policy "$WORK/policy.json" --registries.d "$WORK/registries.d" copy --quiet \
+skopeo_copy() {  # skopeo_copy REF NAME: 0 when skopeo's policy accepts REF as signed by our key
+  "$SKOPEO13" --policy "$WORK/policy.json" --registries.d "$WORK/registries.d" copy --quiet \
     --src-tls-verify=false "docker://$1" "dir:$WORK/copies/$2" >"$WORK/skopeo.$2.out" 2>&1
 }
-attachments_check() {  # attachments_check REF NAME: skopeo fetches, OpenSSL verifies
-  skopeo --policy "$WORK/any.json" --registries.d "$WORK/registries.d" copy --quiet \
-    --src-tls-verify=false "docker://$1" "dir:$WORK/copies/$2" >"$WORK/skopeo.$2.out" 2>&1 \
-    || { cat "$WORK/skopeo.$2.out"; fail "skopeo could not fetch $1"; }
-  python3 - "$WORK/copies/$2" "$WORK/key.pub" "$REPO" >>"$WORK/skopeo.$2.out" 2>&1 <<'PY'
-import base64, glob, hashlib, json, os, subprocess, sys, tempfile
-copy, key, repo = sys.argv[1:]
-manifest = "sha256:" + hashlib.sha256(open(os.path.join(copy, "manifest.json"), "rb").read()).hexdigest()
-sigs = sorted(glob.glob(os.path.join(copy, "signature-*")))
-print(f"{len(sigs)} sigstore attachment(s) stored by skopeo")
-for path in sigs:
-    raw = open(path, "rb").read()
-    prefix = b"\x00sigstore-json\n"
-    if not raw.startswith(prefix):
-        print(f"{path}: not a sigstore signature"); continue
-    sig = json.loads(raw[len(prefix):])
-    payload = base64.b64decode(sig["payload"])
-    der = base64.b64decode(sig["annotations"]["dev.cosignproject.cosign/signature"])
-    with tempfile.TemporaryDirectory() as t:
-        open(f"{t}/p", "wb").write(payload); open(f"{t}/s", "wb").write(der)
-        ok = subprocess.run(["openssl", "dgst", "-sha256", "-verify", key, "-signature", f"{t}/s", f"{t}/p"],
-                            capture_output=True, text=True)
-    if ok.returncode != 0:
-        print(f"{path}: OpenSSL: {ok.stdout.strip()} {ok.stderr.strip()}"); continue
-    claim = json.loads(payload)["critical"]
-    if claim["type"] != "cosign container image signature":
-        print(f"{path}: wrong type"); continue
-    if claim["image"]["docker-manifest-digest"] != manifest:
-        print(f"{path}: signs {claim['image']['docker-manifest-digest']}, skopeo fetched {manifest}"); continue
-    if claim["identity"]["docker-reference"] != repo:
-        print(f"{path}: signs identity {claim['identity']['docker-reference']}"); continue
-    print(f"{path}: valid signature of {manifest} by the key"); sys.exit(0)
-print("rejected: no valid signature by the key"); sys.exit(1)
-PY
-}
-skopeo_copy() {  # skopeo_copy REF NAME: 0 when REF is accepted as signed by our key
-  if [[ $POLICY_MODE == policy ]]; then skopeo_policy_copy "$@"; else attachments_check "$@"; fi
+cosign_verify() {  # cosign_verify REF NAME [KEY]: 0 when cosign accepts REF as signed by the key
+  "$COSIGN" verify --key "${3:-$WORK/key.pub}" --insecure-ignore-tlog=true --allow-http-registry=true \
+    "$1" >"$WORK/cosign.$2.out" 2>&1
 }
 mkdir -p "$WORK/copies"
 
@@ -124,16 +82,17 @@ assert i["mediaType"] == "application/vnd.oci.image.index.v1+json", i
 assert [e["artifactType"] for e in i["manifests"]] == ["application/vnd.dev.cosign.artifact.sig.v1+json"], i
 PY
 
-echo "== skopeo accepts the signed image (by digest and by tag)"
-mkdir -p "$WORK/copies"
-if ! skopeo_policy_copy "$REPO@$D1" probe && grep -q "sigstore disabled" "$WORK/skopeo.probe.out"; then
-  POLICY_MODE=attachments
-  echo "   NOTE: this skopeo refuses every sigstoreSigned policy ($(grep -o 'Debian-local change: sigstore disabled' "$WORK/skopeo.probe.out")):"
-  echo "         checking with skopeo-fetched attachments + OpenSSL instead"
-fi
+echo "== skopeo and cosign accept the signed image (by digest and by tag)"
 skopeo_copy "$REPO@$D1" signed || { cat "$WORK/skopeo.signed.out"; fail "skopeo refused the signed image"; }
 skopeo_copy "$REPO:signed" signed-tag || { cat "$WORK/skopeo.signed-tag.out"; fail "skopeo refused the signed tag"; }
-echo "   accepted $REPO@$D1"
+echo "   skopeo accepted $REPO@$D1"
+cosign_verify "$REPO@$D1" signed || { cat "$WORK/cosign.signed.out"; fail "cosign refused the signed image"; }
+grep -q "The signatures were verified against the specified public key" "$WORK/cosign.signed.out" \
+  || { cat "$WORK/cosign.signed.out"; fail "cosign did not verify against the key"; }
+grep -q "\"docker-manifest-digest\":\"$D1\"" "$WORK/cosign.signed.out" \
+  || { cat "$WORK/cosign.signed.out"; fail "cosign's verified payload does not name the image"; }
+echo "   cosign accepted $REPO@$D1"
+cosign_verify "$REPO@$D1" wrongkey "$WORK/other.pub" && fail "cosign accepted another key"
 "$STOWAGE" verify --repository "$REPO" --digest "$D1" --public-key "$WORK/key.pub" >"$WORK/v1.out" \
   || { cat "$WORK/v1.out"; fail "stowage verify refused the signed image"; }
 grep -q "1 valid signature(s) in tag sha256-${D1#sha256:}.sig, 1 in referrers, 0 not valid" "$WORK/v1.out" \
@@ -153,8 +112,10 @@ OTHER_KEY=$(cat "$WORK/other.pem") "$STOWAGE" sign --repository "$REPO" --digest
 "$STOWAGE" verify --repository "$REPO" --digest "$D1" --public-key "$WORK/other.pub" >"$WORK/v2.out" \
   || { cat "$WORK/v2.out"; fail "second signature not valid"; }
 skopeo_copy "$REPO@$D1" signed-again || { cat "$WORK/skopeo.signed-again.out"; fail "skopeo refused after a second signer"; }
+cosign_verify "$REPO@$D1" second-signer "$WORK/other.pub" || { cat "$WORK/cosign.second-signer.out"; fail "cosign refused the second signer"; }
+cosign_verify "$REPO@$D1" first-signer || { cat "$WORK/cosign.first-signer.out"; fail "cosign lost the first signer"; }
 
-echo "== skopeo refuses an unsigned image"
+echo "== skopeo and cosign refuse an unsigned image"
 make_image "$WORK/img2" 3,4 --layer-size 20000
 # shellcheck disable=SC2046
 "$STOWAGE" push --repository "$REPO" --tag unsigned $(push_args "$WORK/img2") >/dev/null 2>&1 || fail "unsigned push"
@@ -162,10 +123,12 @@ D2=$(cat "$WORK/img2/digest")
 skopeo_copy "$REPO@$D2" unsigned && fail "skopeo accepted an unsigned image"
 grep -qi "signature" "$WORK/skopeo.unsigned.out" || { cat "$WORK/skopeo.unsigned.out"; fail "unexpected skopeo error"; }
 echo "   refused: $(tail -n 1 "$WORK/skopeo.unsigned.out")"
+cosign_verify "$REPO@$D2" unsigned && fail "cosign accepted an unsigned image"
+grep -q "no signatures found" "$WORK/cosign.unsigned.out" || { cat "$WORK/cosign.unsigned.out"; fail "unexpected cosign error"; }
 "$STOWAGE" verify --repository "$REPO" --digest "$D2" --public-key "$WORK/key.pub" >/dev/null 2>&1 \
   && fail "stowage verify accepted an unsigned image"
 
-echo "== skopeo refuses a manifest changed after signing (old signature moved to the new digest)"
+echo "== skopeo and cosign refuse a manifest changed after signing (old signature moved to the new digest)"
 python3 - "$WORK/img1/manifest.json" "$WORK/changed.json" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))
@@ -180,15 +143,15 @@ skopeo copy --quiet --src-tls-verify=false --dest-tls-verify=false \
   "docker://$REPO:sha256-${D1#sha256:}.sig" "docker://$REPO:sha256-${D3#sha256:}.sig" \
   || fail "copying the old signature"
 skopeo_copy "$REPO@$D3" changed && fail "skopeo accepted a manifest changed after signing"
-if [[ $POLICY_MODE == attachments ]]; then
-  grep -q "signs $D1, skopeo fetched $D3" "$WORK/skopeo.changed.out" || { cat "$WORK/skopeo.changed.out"; fail "refused for another reason"; }
-fi
+grep -q "Signature for digest $D1 does not match" "$WORK/skopeo.changed.out" || { cat "$WORK/skopeo.changed.out"; fail "skopeo refused for another reason"; }
 echo "   refused: $(tail -n 1 "$WORK/skopeo.changed.out")"
+cosign_verify "$REPO@$D3" changed && fail "cosign accepted a manifest changed after signing"
+echo "   cosign: $(grep -m1 -i error "$WORK/cosign.changed.out")"
 "$STOWAGE" verify --repository "$REPO" --digest "$D3" --public-key "$WORK/key.pub" >"$WORK/v3.out" 2>&1 \
   && fail "stowage verify accepted a manifest changed after signing"
 grep -q "not this image" "$WORK/v3.out" || { cat "$WORK/v3.out"; fail "verify did not say why"; }
 
-echo "== skopeo refuses a payload edited to name the changed manifest (signature no longer matches)"
+echo "== skopeo and cosign refuse a payload edited to name the changed manifest (signature no longer matches)"
 python3 - "$WORK" "$REPO" "$D1" "$D3" <<'PY'
 import hashlib, json, subprocess, sys, urllib.request
 work, repo, d1, d3 = sys.argv[1:]
@@ -219,10 +182,10 @@ except urllib.error.HTTPError as e:
   sys.exit(f"PUT manifest: {e.code} {e.read()[:300]}")
 PY
 skopeo_copy "$REPO@$D3" edited && fail "skopeo accepted an edited payload"
-if [[ $POLICY_MODE == attachments ]]; then
-  grep -q "OpenSSL: Verification failure" "$WORK/skopeo.edited.out" || { cat "$WORK/skopeo.edited.out"; fail "refused for another reason"; }
-fi
+grep -q "cryptographic signature verification failed" "$WORK/skopeo.edited.out" || { cat "$WORK/skopeo.edited.out"; fail "skopeo refused for another reason"; }
 echo "   refused: $(tail -n 1 "$WORK/skopeo.edited.out")"
+cosign_verify "$REPO@$D3" edited && fail "cosign accepted an edited payload"
+echo "   cosign: $(grep -m1 -i error "$WORK/cosign.edited.out")"
 "$STOWAGE" verify --repository "$REPO" --digest "$D3" --public-key "$WORK/key.pub" >"$WORK/v4.out" 2>&1 \
   && fail "stowage verify accepted an edited payload"
 grep -q "does not verify with the key" "$WORK/v4.out" || { cat "$WORK/v4.out"; fail "verify did not say why"; }
@@ -241,6 +204,7 @@ KEY_PASS="wrong" "$STOWAGE" sign --repository "$REPO" --digest "$D2" --key "$WOR
   --key-passphrase-env KEY_PASS >"$WORK/enc3.out" 2>&1 && fail "a wrong passphrase was accepted"
 grep -q "wrong passphrase" "$WORK/enc3.out" || { cat "$WORK/enc3.out"; fail "message"; }
 skopeo_copy "$REPO@$D2" enc || { cat "$WORK/skopeo.enc.out"; fail "skopeo refused the image signed with the encrypted key"; }
+cosign_verify "$REPO@$D2" enc || { cat "$WORK/cosign.enc.out"; fail "cosign refused the image signed with the encrypted key"; }
 BAD_KEY="$(cat "$WORK/key.pem" | sed 's/^M/N/')" "$STOWAGE" sign --repository "$REPO" --digest "$D2" \
   --key-env BAD_KEY >"$WORK/bad.out" 2>&1 && fail "a corrupt key was accepted"
 
