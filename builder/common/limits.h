@@ -35,6 +35,16 @@ inline constexpr int64_t kMaxCredentialHelperOutput = 1 << 20;
 inline constexpr int kMaxJsonDepth = 64;
 // A JSON document of any other kind, when the caller names no cap of its own.
 inline constexpr int64_t kMaxJsonBytes = 64 << 20;
+// The longest path inside an image or a tree stowage writes (image paths, static file names),
+// in bytes: Linux's PATH_MAX, the most a container runtime can open in one call. It also bounds
+// what one path costs: every parent of a path is an entry (a tar header, a directory) of its
+// own, so the parents of a path of n bytes add up to O(n^2) bytes.
+inline constexpr size_t kMaxImagePathBytes = 4096;
+// The most bytes the names of one layer's entries, or one static tree's files and directories,
+// may add up to (parents included: each is written in full in its tar header). A layer of a
+// million files with 200-byte paths stays far below; a spec of deeply nested paths reaches it
+// long before it costs gigabytes.
+inline constexpr uint64_t kMaxTreeNameBytes = uint64_t{256} << 20;
 // Environment entries, labels, annotations, exposed ports, volumes per image config.
 inline constexpr size_t kMaxConfigEntries = 10000;
 

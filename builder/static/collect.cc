@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "builder/common/files.h"
+#include "builder/common/limits.h"
 #include "builder/common/status_macros.h"
 #include "builder/common/walk_guard.h"
 #include "builder/static/py_compat.h"
@@ -19,6 +20,14 @@ namespace {
 
 // A relative path made of plain components: no absolute paths, no "", "." or "..".
 absl::Status ValidateRelative(const std::string& path, absl::string_view what) {
+  if (path.size() > limits::kMaxImagePathBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(what, " is ", path.size(),
+                                                   " bytes long, more than the ",
+                                                   limits::kMaxImagePathBytes, " a path may have"));
+  }
+  if (path.find('\0') != std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(what, " contains a NUL byte"));
+  }
   if (!py::IsValidUtf8(path)) {
     return absl::InvalidArgumentError(absl::StrCat(what, " is not valid UTF-8: ", path));
   }
@@ -30,6 +39,22 @@ absl::Status ValidateRelative(const std::string& path, absl::string_view what) {
   }
   return absl::OkStatus();
 }
+
+// The static tree's names (files and directories) add up to at most limits::kMaxTreeNameBytes.
+class NameBudget {
+ public:
+  absl::Status Count(const std::string& name) {
+    bytes_ += name.size() + 1;
+    if (bytes_ <= limits::kMaxTreeNameBytes) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        absl::StrCat("the names of the static files and their directories add up to more than ",
+                     limits::kMaxTreeNameBytes, " bytes, at '", name.substr(0, 60),
+                     "...': paths nested this deep cannot be a real static tree"));
+  }
+
+ private:
+  uint64_t bytes_ = 0;
+};
 
 std::string Origin(const StaticSource& source) {
   return source.label.empty() ? "" : " (" + source.label + ")";
@@ -130,6 +155,7 @@ absl::StatusOr<CollectResult> CollectSources(const std::vector<StaticSource>& so
   CollectResult result;
   std::map<std::string, size_t> by_name;  // name -> index in result.files
   std::set<std::string> directories;
+  NameBudget names;
   for (const StaticSource& source : sources) {
     std::string prefix = source.prefix;
     while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
@@ -193,11 +219,15 @@ absl::StatusOr<CollectResult> CollectSources(const std::vector<StaticSource>& so
       }
       by_name.emplace(name, result.files.size());
       result.files.push_back(CollectedFile{name, path});
-      std::vector<std::string> parts = py::Split(name, '/');
-      std::string dir;
-      for (size_t i = 0; i + 1 < parts.size(); ++i) {
-        dir = i == 0 ? parts[0] : absl::StrCat(dir, "/", parts[i]);
-        directories.insert(dir);
+      RETURN_IF_ERROR(names.Count(name));
+      // Up to the nearest directory already known (its parents are known too), so each
+      // directory is added once: deep names cost linear work, not the sum of all their prefixes.
+      for (size_t slash = name.rfind('/'); slash != std::string::npos && slash > 0;
+           slash = name.rfind('/', slash - 1)) {
+        std::string dir = name.substr(0, slash);
+        if (directories.count(dir)) break;
+        RETURN_IF_ERROR(names.Count(dir));
+        directories.insert(std::move(dir));
       }
     }
   }

@@ -137,9 +137,11 @@ absl::Status FillTree(const std::map<std::string, BlobPtr>& files, const std::st
                       int threads) {
   std::set<std::string> dirs;
   for (const auto& [name, blob] : files) {
-    for (size_t slash = name.find('/'); slash != std::string::npos;
-         slash = name.find('/', slash + 1)) {
-      dirs.insert(name.substr(0, slash));
+    // Up to the nearest directory already listed: each is made once, and deep names cost
+    // linear work.
+    for (size_t slash = name.rfind('/'); slash != std::string::npos && slash > 0;
+         slash = name.rfind('/', slash - 1)) {
+      if (!dirs.insert(name.substr(0, slash)).second) break;
     }
   }
   for (const std::string& dir : dirs) {  // parents sort before their children

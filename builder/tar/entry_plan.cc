@@ -8,12 +8,17 @@
 #include <algorithm>
 #include <cerrno>
 #include <map>
+#include <memory>
 #include <set>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "builder/common/compare_files.h"
 #include "builder/common/files.h"
+#include "builder/common/limits.h"
 #include "builder/common/status_macros.h"
+#include "builder/common/walk_guard.h"
 #include "builder/tar/image_path.h"
 
 namespace stowage {
@@ -33,6 +38,22 @@ absl::Status StatFollowing(const std::string& source, const std::string& where, 
   return ErrnoStatus(absl::StrCat("cannot read source (", where, ")"), source);
 }
 
+// The last component of a normalized image path.
+absl::string_view BaseName(absl::string_view path) {
+  size_t slash = path.rfind('/');
+  return slash == absl::string_view::npos ? path : path.substr(slash + 1);
+}
+
+// A name the layers below read as an instruction (OCI image spec, "Whiteouts"): ".wh.x" deletes
+// x, ".wh..wh..opq" empties a directory.
+bool IsWhiteoutName(absl::string_view name) { return absl::StartsWith(name, ".wh."); }
+
+absl::Status UnaskedWhiteout(const std::string& path, const std::string& where) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "image path \"", path, "\" (", where, ") is named like a whiteout (.wh.*), which would ",
+      "delete files of the layers below; oci_layer's whiteouts and opaque_dirs write those"));
+}
+
 class Planner {
  public:
   explicit Planner(const LayerSpec& spec) : spec_(spec) {}
@@ -43,7 +64,7 @@ class Planner {
     RETURN_IF_ERROR(ApplyModes());
     std::vector<TarEntry> out;
     out.reserve(entries_.size());
-    for (auto& item : entries_) out.push_back(std::move(item.second));
+    for (auto& item : entries_) out.push_back(std::move(*item.second));
     // Bytewise order of tar names: a directory "d/" is a prefix of, hence before, its children.
     std::sort(out.begin(), out.end(),
               [](const TarEntry& a, const TarEntry& b) { return a.TarName() < b.TarName(); });
@@ -68,6 +89,14 @@ class Planner {
   absl::Status AddSpecEntry(const SpecEntry& spec_entry) {
     const std::string& where = spec_entry.where;
     ASSIGN_OR_RETURN(std::string path, NormalizeImagePath(spec_entry.path, where));
+    if (spec_entry.whiteout) {
+      if (spec_entry.type != SpecEntryType::kFile || !IsWhiteoutName(BaseName(path))) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(where, ": \"whiteout\" is for file entries named .wh.*"));
+      }
+    } else if (IsWhiteoutName(BaseName(path))) {
+      return UnaskedWhiteout(path, where);
+    }
     switch (spec_entry.type) {
       case SpecEntryType::kSymlink: {
         if (path.empty())
@@ -110,8 +139,8 @@ class Planner {
         return absl::InvalidArgumentError(where + ": a file cannot be the image root");
       return AddFile(spec_entry.source, st, path, attrs, where);
     }
-    std::set<std::pair<dev_t, ino_t>> ancestors;
-    return AddTree(spec_entry.source, st, path, attrs, where, &ancestors);
+    WalkGuard guard(absl::StrCat("source ", spec_entry.source, ", ", where));
+    return AddTree(spec_entry.source, st, path, attrs, where, &guard);
   }
 
   absl::Status AddFile(const std::string& source, const struct stat& st, const std::string& path,
@@ -128,15 +157,11 @@ class Planner {
     return Insert(std::move(e));
   }
 
-  // Walks a directory, following symlinks (Bazel's sandbox links every input), refusing cycles.
+  // Walks a directory, following symlinks (Bazel's sandbox links every input); `guard` refuses
+  // cycles and symlink DAGs that would list the same directories exponentially often.
   absl::Status AddTree(const std::string& dir, const struct stat& st, const std::string& path,
-                       const EntryAttrs& attrs, const std::string& where,
-                       std::set<std::pair<dev_t, ino_t>>* ancestors) {
-    auto id = std::make_pair(st.st_dev, st.st_ino);
-    if (!ancestors->insert(id).second) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("symlink cycle: ", dir, " leads back to one of its parents (", where, ")"));
-    }
+                       const EntryAttrs& attrs, const std::string& where, WalkGuard* guard) {
+    RETURN_IF_ERROR(guard->Enter(dir, st));
     if (!path.empty()) {
       TarEntry e = WithAttrs(TarEntryType::kDirectory, path, attrs, where);
       e.mode = kDefaultDirectoryMode;
@@ -165,16 +190,19 @@ class Planner {
         return absl::InvalidArgumentError(
             absl::StrCat("file name is not valid UTF-8: ", child, " (", where, ")"));
       }
+      std::string child_path = JoinImagePath(path, name);
+      // A tree is copied as it is: a .wh.* file in it is a mistake, not a request to delete.
+      if (IsWhiteoutName(name))
+        return UnaskedWhiteout(child_path, absl::StrCat(child, ", ", where));
       struct stat child_st;
       RETURN_IF_ERROR(StatFollowing(child, where, &child_st));
-      std::string child_path = JoinImagePath(path, name);
       if (S_ISDIR(child_st.st_mode)) {
-        RETURN_IF_ERROR(AddTree(child, child_st, child_path, attrs, where, ancestors));
+        RETURN_IF_ERROR(AddTree(child, child_st, child_path, attrs, where, guard));
       } else {
         RETURN_IF_ERROR(AddFile(child, child_st, child_path, attrs, where));
       }
     }
-    ancestors->erase(id);
+    guard->Leave(st);
     return absl::OkStatus();
   }
 
@@ -183,11 +211,13 @@ class Planner {
   absl::Status Insert(TarEntry e) {
     auto it = entries_.find(e.path);
     if (it == entries_.end()) {
-      std::string key = e.path;
-      entries_.emplace(std::move(key), std::move(e));
+      // Tree walks join names without NormalizeImagePath: the same cap holds for them.
+      if (e.path.size() > kMaxImagePathBytes) return ImagePathTooLong(e.path, e.where);
+      RETURN_IF_ERROR(CountName(e));
+      Add(std::move(e));
       return absl::OkStatus();
     }
-    const TarEntry& old = it->second;
+    const TarEntry& old = *it->second;
     bool same = old.type == e.type && old.mode == e.mode && old.uid == e.uid && old.gid == e.gid &&
                 old.uname == e.uname && old.gname == e.gname && old.mtime == e.mtime &&
                 old.link_target == e.link_target && old.size == e.size;
@@ -203,41 +233,51 @@ class Planner {
     return absl::OkStatus();
   }
 
+  // Compared side by side in small blocks: two large files on one path are never read whole.
   static absl::StatusOr<bool> SameContents(const std::string& a, const std::string& b) {
-    struct stat sa, sb;
-    if (stat(a.c_str(), &sa) == 0 && stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
-        sa.st_ino == sb.st_ino) {
-      return true;
-    }
-    ASSIGN_OR_RETURN(std::string ca, ReadFile(a));
-    ASSIGN_OR_RETURN(std::string cb, ReadFile(b));
-    return ca == cb;
+    return SameFileContents(a, b);
   }
 
+  // Every entry's name goes into the tar in full, parents included; their sum is capped so that
+  // deeply nested paths cannot make the plan (or the tar) quadratic in the spec's size.
+  absl::Status CountName(const TarEntry& e) {
+    name_bytes_ += e.path.size() + 1;
+    if (name_bytes_ <= limits::kMaxTreeNameBytes) return absl::OkStatus();
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the names of this layer's entries (implicit parent directories included) add up to more "
+        "than ",
+        limits::kMaxTreeNameBytes, " bytes, at \"", e.path.substr(0, 60), "...\" (", e.where,
+        "): paths nested this deep cannot be a real layer"));
+  }
+
+  // Adds the missing parents of every path. Each path walks up only to its nearest parent that
+  // is already there (whose own parents were seen to when it was added or visited), so every
+  // directory is made once and the work is linear in the names of the entries.
   absl::Status AddImplicitParents() {
-    std::vector<TarEntry> parents;
-    for (const auto& item : entries_) {
-      const std::string& path = item.first;
-      for (size_t slash = path.find('/'); slash != std::string::npos;
-           slash = path.find('/', slash + 1)) {
-        std::string parent = path.substr(0, slash);
+    std::vector<const TarEntry*> explicit_entries;
+    explicit_entries.reserve(entries_.size());
+    for (const auto& item : entries_) explicit_entries.push_back(item.second.get());
+    for (const TarEntry* child : explicit_entries) {
+      const std::string& path = child->path;
+      const std::string& where = child->where;
+      for (size_t slash = path.rfind('/'); slash != std::string::npos && slash > 0;
+           slash = path.rfind('/', slash - 1)) {
+        absl::string_view parent(path.data(), slash);
         auto it = entries_.find(parent);
         if (it != entries_.end()) {
-          if (it->second.type != TarEntryType::kDirectory) {
+          if (it->second->type != TarEntryType::kDirectory) {
             return absl::InvalidArgumentError(absl::StrCat(
-                "image path \"", parent, "\" (", it->second.where, ") is not a directory, but \"",
-                path, "\" (", item.second.where, ") is inside it"));
+                "image path \"", parent, "\" (", it->second->where, ") is not a directory, but \"",
+                path, "\" (", where, ") is inside it"));
           }
-          continue;
+          break;
         }
-        TarEntry e = WithAttrs(TarEntryType::kDirectory, parent, EntryAttrs(), "implicit parent");
+        TarEntry e = WithAttrs(TarEntryType::kDirectory, std::string(parent), EntryAttrs(),
+                               "implicit parent");
         e.mode = kDefaultDirectoryMode;
-        parents.push_back(std::move(e));
+        RETURN_IF_ERROR(CountName(e));
+        Add(std::move(e));
       }
-    }
-    for (TarEntry& e : parents) {
-      std::string key = e.path;
-      entries_.emplace(std::move(key), std::move(e));  // duplicates among parents are identical
     }
     return absl::OkStatus();
   }
@@ -250,17 +290,26 @@ class Planner {
         return absl::InvalidArgumentError(
             absl::StrCat("modes names \"", raw, "\", which is not in the layer"));
       }
-      if (it->second.type == TarEntryType::kSymlink) {
+      if (it->second->type == TarEntryType::kSymlink) {
         return absl::InvalidArgumentError(
             absl::StrCat("modes names \"", raw, "\", which is a symlink"));
       }
-      it->second.mode = mode;
+      it->second->mode = mode;
     }
     return absl::OkStatus();
   }
 
+  // Keyed by a view of the entry's own path: each name is held once (names are most of the
+  // plan's memory).
+  void Add(TarEntry e) {
+    auto owned = std::make_unique<TarEntry>(std::move(e));
+    absl::string_view key = owned->path;
+    entries_.emplace(key, std::move(owned));
+  }
+
   const LayerSpec& spec_;
-  std::map<std::string, TarEntry> entries_;
+  std::map<absl::string_view, std::unique_ptr<TarEntry>> entries_;
+  uint64_t name_bytes_ = 0;
 };
 
 }  // namespace

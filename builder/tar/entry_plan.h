@@ -41,6 +41,9 @@ constexpr uint32_t kDefaultExecutableMode = 0755;
 constexpr uint32_t kDefaultDirectoryMode = 0755;
 constexpr uint32_t kSymlinkMode = 0777;
 
+// The plan: symlink DAGs in trees, .wh.* names that no entry asked to be a whiteout, paths over
+// limits::kMaxImagePathBytes and names adding up to more than limits::kMaxTreeNameBytes are
+// refused with one line.
 absl::StatusOr<std::vector<TarEntry>> PlanEntries(const LayerSpec& spec);
 
 }  // namespace stowage

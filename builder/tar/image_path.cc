@@ -61,7 +61,15 @@ absl::StatusOr<std::string> NormalizeImagePath(absl::string_view raw, absl::stri
     }
     parts.push_back(part);
   }
-  return absl::StrJoin(parts, "/");
+  std::string path = absl::StrJoin(parts, "/");
+  if (path.size() > kMaxImagePathBytes) return ImagePathTooLong(path, what);
+  return path;
+}
+
+absl::Status ImagePathTooLong(absl::string_view path, absl::string_view what) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("image path of ", what, " is ", path.size(), " bytes long, more than the ",
+                   kMaxImagePathBytes, " an image path may have (", path.substr(0, 60), "...)"));
 }
 
 std::string JoinImagePath(absl::string_view dir, absl::string_view name) {

@@ -45,7 +45,7 @@ absl::Status ParseAttrs(const JsonView& object, EntryAttrs* attrs) {
 
 absl::StatusOr<SpecEntry> ParseEntry(const JsonView& object) {
   RETURN_IF_ERROR(object.OnlyKeys({"type", "source", "path", "target", "mode", "fileMode", "uid",
-                                   "gid", "uname", "gname", "mtime"}));
+                                   "gid", "uname", "gname", "mtime", "whiteout"}));
   SpecEntry entry;
   entry.where = object.path();
   ASSIGN_OR_RETURN(std::string type, object.RequiredString("type"));
@@ -77,6 +77,12 @@ absl::StatusOr<SpecEntry> ParseEntry(const JsonView& object) {
     return object.Error("\"target\" is only for symlink entries");
   }
   ASSIGN_OR_RETURN(entry.path, object.RequiredString("path"));
+  if (object.Has("whiteout")) {
+    if (entry.type != SpecEntryType::kFile) {
+      return object.Error("\"whiteout\" is only for file entries");
+    }
+    ASSIGN_OR_RETURN(entry.whiteout, object.RequiredBool("whiteout"));
+  }
   RETURN_IF_ERROR(ParseAttrs(object, &entry.attrs));
   bool walks = entry.type == SpecEntryType::kTree || entry.type == SpecEntryType::kSource;
   if (walks && entry.attrs.mode.has_value()) {

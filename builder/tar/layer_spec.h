@@ -41,6 +41,9 @@ struct SpecEntry {
   // tree/source entries: the mode of every regular file found (instead of 0644/0755 from the
   // file's execute bits, which Bazel sets on every output it makes).
   std::optional<uint32_t> file_mode;
+  // file entries: `path` is a whiteout (".wh.x" deletes x from the layers below) on purpose.
+  // Without it a .wh.* name anywhere in a layer is an error, never a silent deletion.
+  bool whiteout = false;
   std::string where;  // "entries[3]", for error messages
 };
 

@@ -148,9 +148,9 @@ def _oci_layer_impl(ctx):
             parent, _, base = _join(path).rpartition("/")
             if not base or base.startswith(".wh."):
                 fail("whiteouts: \"%s\" does not name a path that a lower layer could hold" % path)
-            entries.append({"mode": "0644", "path": _join(parent, ".wh." + base), "source": empty.path, "type": "file"})
+            entries.append({"mode": "0644", "path": _join(parent, ".wh." + base), "source": empty.path, "type": "file", "whiteout": True})
         for path in ctx.attr.opaque_dirs:
-            entries.append({"mode": "0644", "path": _join(path, ".wh..wh..opq"), "source": empty.path, "type": "file"})
+            entries.append({"mode": "0644", "path": _join(path, ".wh..wh..opq"), "source": empty.path, "type": "file", "whiteout": True})
 
     # Per-path owners, e.g. a writable data directory owned by the app's non-root user.
     owners = {_join(path): _owner(owner) for path, owner in ctx.attr.owners.items()}
