@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <mutex>
 
 #include "absl/strings/ascii.h"
@@ -284,17 +285,29 @@ void InitCurlOnce() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+// Every request gets a fresh easy handle; only connections, DNS answers and TLS sessions carry
+// over, through the share. A reused easy handle is not safe against a hostile server with the
+// libcurl Debian 12 ships (7.88.1): its header store keeps a pointer to the previous
+// response's last header, and a response that starts with a folded (continuation) line then
+// appends to freed memory (curl#11103, fixed in 8.1.0; found by http_response_fuzzer).
 HttpTransport::HttpTransport(TransportOptions options) : options_(std::move(options)) {
   InitCurlOnce();
-  curl_ = curl_easy_init();
+  share_ = curl_share_init();
+  if (share_ != nullptr) {
+    // One transport serves one thread at a time (the registry client pools them), so the
+    // share needs no lock callbacks.
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  }
 }
 
 HttpTransport::~HttpTransport() {
-  if (curl_ != nullptr) curl_easy_cleanup(curl_);
+  if (share_ != nullptr) curl_share_cleanup(share_);
 }
 
 absl::StatusOr<HttpResponse> HttpTransport::Do(const HttpRequest& r) {
-  if (curl_ == nullptr) return absl::ResourceExhaustedError("cannot create a libcurl handle");
+  if (share_ == nullptr) return absl::ResourceExhaustedError("cannot create a libcurl share");
   for (const HeaderField& h : r.headers) {
     if (IsCredentialHeader(h.first)) {
       return absl::InternalError(
@@ -382,7 +395,9 @@ absl::StatusOr<HttpResponse> HttpTransport::Perform(const HttpRequest& r, const 
   t.request = &r;
   t.options = &options_;
   t.response = &response;
-  t.curl = curl_;
+  std::unique_ptr<CURL, void (*)(CURL*)> easy(curl_easy_init(), curl_easy_cleanup);
+  if (easy == nullptr) return absl::ResourceExhaustedError("cannot create a libcurl handle");
+  t.curl = easy.get();
 
   const bool sends_body = with_body && (method == "POST" || method == "PUT" || method == "PATCH");
   int64_t body_size = 0;
@@ -398,9 +413,9 @@ absl::StatusOr<HttpResponse> HttpTransport::Perform(const HttpRequest& r, const 
     body_size = static_cast<int64_t>(r.body.size());
   }
 
-  CURL* c = curl_;
-  curl_easy_reset(c);
+  CURL* c = easy.get();
   char errbuf[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(c, CURLOPT_SHARE, share_);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(c, CURLOPT_URL, url.text.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);

@@ -30,6 +30,7 @@
 #include "builder/net/url.h"
 
 typedef void CURL;
+typedef void CURLSH;
 
 namespace stowage {
 namespace net {
@@ -147,7 +148,7 @@ class HttpTransport {
                                        const Url& url, bool with_credential, bool with_body);
 
   TransportOptions options_;
-  CURL* curl_;
+  CURLSH* share_;  // the connection cache, DNS and TLS sessions of this transport's requests
 };
 
 // What the deploy code (Heroku API, live checks) talks to; tests substitute a fake.
