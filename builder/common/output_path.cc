@@ -135,6 +135,40 @@ std::string Identity(const std::string& path) {
   return real_dir == "/" ? "/" + base : absl::StrCat(real_dir, "/", base);
 }
 
+// Where a path lives: its resolved name, and the file it names when one is there, so that two
+// names of one file (a hard link, a symlinked directory, "a/../b") compare equal.
+struct Location {
+  std::string name;
+  bool exists = false;
+  dev_t dev = 0;
+  ino_t ino = 0;
+
+  bool SameFileAs(const Location& other) const {
+    return name == other.name || (exists && other.exists && dev == other.dev && ino == other.ino);
+  }
+};
+
+// An output is never a symlink (CheckReplaceable refuses one), so its own name is kept; an
+// input is followed to what it names (Bazel presents every input as a symlink).
+Location Locate(const std::string& path, bool follow) {
+  Location where;
+  where.name = Identity(path);
+  struct stat st;
+  int rc = follow ? stat(path.c_str(), &st) : lstat(path.c_str(), &st);
+  if (rc == 0) {
+    where.exists = true;
+    where.dev = st.st_dev;
+    where.ino = st.st_ino;
+    if (follow) {
+      if (char* real = realpath(path.c_str(), nullptr)) {
+        where.name = real;
+        free(real);
+      }
+    }
+  }
+  return where;
+}
+
 bool Inside(const std::string& path, const std::string& dir) {
   return absl::StartsWith(path, dir == "/" ? dir : dir + "/");
 }
@@ -176,12 +210,12 @@ absl::Status CheckOutputPaths(const std::vector<NamedPath>& outputs,
       return absl::Status(replaceable.code(), absl::StrCat(o.flag, ": ", replaceable.message()));
     }
   }
-  std::vector<std::string> out_ids, in_ids;
-  for (const NamedPath& o : outputs) out_ids.push_back(Identity(o.path));
-  for (const NamedPath& i : inputs) in_ids.push_back(Identity(i.path));
+  std::vector<Location> out_ids, in_ids;
+  for (const NamedPath& o : outputs) out_ids.push_back(Locate(o.path, /*follow=*/false));
+  for (const NamedPath& i : inputs) in_ids.push_back(Locate(i.path, /*follow=*/true));
   for (size_t a = 0; a < outputs.size(); ++a) {
     for (size_t b = a + 1; b < outputs.size(); ++b) {
-      if (out_ids[a] == out_ids[b]) {
+      if (out_ids[a].SameFileAs(out_ids[b])) {
         return absl::InvalidArgumentError(absl::StrCat(outputs[a].flag, " and ", outputs[b].flag,
                                                        " name the same file ", outputs[b].path,
                                                        "; each output needs its own path"));
@@ -191,14 +225,14 @@ absl::Status CheckOutputPaths(const std::vector<NamedPath>& outputs,
   for (size_t d = 0; d < outputs.size(); ++d) {
     if (outputs[d].kind != OutputKind::kDirectory) continue;
     for (size_t o = 0; o < outputs.size(); ++o) {
-      if (o != d && Inside(out_ids[o], out_ids[d])) {
+      if (o != d && Inside(out_ids[o].name, out_ids[d].name)) {
         return absl::InvalidArgumentError(absl::StrCat(
             outputs[o].flag, " ", outputs[o].path, " is inside the directory output ",
             outputs[d].flag, " ", outputs[d].path, "; it would vanish when that is replaced"));
       }
     }
     for (size_t i = 0; i < inputs.size(); ++i) {
-      if (in_ids[i] == out_ids[d] || Inside(in_ids[i], out_ids[d])) {
+      if (in_ids[i].SameFileAs(out_ids[d]) || Inside(in_ids[i].name, out_ids[d].name)) {
         return absl::InvalidArgumentError(absl::StrCat(
             "the input ", inputs[i].flag, " ", inputs[i].path, " is inside the directory output ",
             outputs[d].flag, " ", outputs[d].path, "; writing the output would destroy it"));
@@ -207,12 +241,49 @@ absl::Status CheckOutputPaths(const std::vector<NamedPath>& outputs,
   }
   for (size_t o = 0; o < outputs.size(); ++o) {
     for (size_t i = 0; i < inputs.size(); ++i) {
-      if (out_ids[o] == in_ids[i]) {
+      if (out_ids[o].SameFileAs(in_ids[i])) {
         return absl::InvalidArgumentError(absl::StrCat(outputs[o].flag, " ", outputs[o].path,
                                                        " is also the input ", inputs[i].flag,
                                                        "; writing the output would destroy it"));
       }
     }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckDirectoryToFill(const std::string& flag, const std::string& dir,
+                                  const std::string& own_file,
+                                  const std::vector<NamedPath>& inputs) {
+  // Overlap first: it is the more useful message when both apply (`--output LAYOUT/blobs`).
+  Location out = Locate(dir, /*follow=*/false);
+  for (const NamedPath& input : inputs) {
+    Location in = Locate(input.path, /*follow=*/true);
+    if (in.SameFileAs(out) || Inside(in.name, out.name) || Inside(out.name, in.name)) {
+      return absl::InvalidArgumentError(absl::StrCat(flag, " ", dir, " and the input ", input.flag,
+                                                     " ", input.path,
+                                                     " overlap; writing one would change the "
+                                                     "other"));
+    }
+  }
+  struct stat st;
+  if (lstat(dir.c_str(), &st) != 0) {
+    if (errno == ENOENT) return absl::OkStatus();  // created
+    return ErrnoStatus(absl::StrCat(flag, ": cannot inspect the output"), dir);
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    // A symlink too: what it names would be filled, behind the user's back.
+    return absl::FailedPreconditionError(absl::StrCat(flag, ": refusing to write into ", dir,
+                                                      ": it is ", Describe(st.st_mode),
+                                                      ", not a directory"));
+  }
+  struct stat own;
+  bool ours = IsMarkedStowageOutput(dir) || IsEmptyDirectory(dir) ||
+              lstat(absl::StrCat(dir, "/", own_file).c_str(), &own) == 0;
+  if (!ours) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(flag, ": refusing to write into ", dir,
+                     ": it is a non-empty directory that stowage did not write (remove it or "
+                     "choose another path)"));
   }
   return absl::OkStatus();
 }

@@ -44,9 +44,21 @@ struct NamedPath {
 // (CheckReplaceable), and none may name the same file as another (`--output X --descriptor X`
 // would silently keep only one), lie inside a directory output (it would vanish when the
 // directory is moved into place), or name one of the command's own inputs. Paths are compared
-// after resolving their directories, so "a/../x" and "./x" are the same file.
+// after resolving their directories (so "a/../x", "./x" and "link-to-here/x" are one file),
+// inputs after following their symlinks, and existing files also by device and inode (a hard
+// link is the same file under another name).
 absl::Status CheckOutputPaths(const std::vector<NamedPath>& outputs,
                               const std::vector<NamedPath>& inputs = {});
+
+// The up-front check of a directory a command fills in place, file by file (`stowage pull
+// --output`, run by a repository rule in its own directory, which may be the working
+// directory): it may be missing, empty, marked as written by stowage, or hold `own_file` (what
+// an earlier run wrote last); a non-empty directory of someone else's (`--output .` in a
+// project), a symlink or another non-directory, and one that overlaps an input (`--layout`) are
+// refused.
+absl::Status CheckDirectoryToFill(const std::string& flag, const std::string& dir,
+                                  const std::string& own_file,
+                                  const std::vector<NamedPath>& inputs = {});
 
 // The path a command really writes for `path`: trailing slashes dropped, and "." or ".."
 // (which cannot be renamed) resolved to the directory they name.

@@ -423,6 +423,8 @@ absl::StatusOr<std::string> Pull(const PullRequest& request, RegistryClient* cli
 
   const std::string& out = request.output;
   RETURN_IF_ERROR(MakeDirs(out + "/blobs/sha256"));
+  // A later pull into the same directory may write into it again (builder/common/output_path.h).
+  MarkAsStowageOutput(out);
   auto blob_path = [](const std::string& digest) {
     return absl::StrCat("blobs/sha256/", DigestHex(digest));
   };

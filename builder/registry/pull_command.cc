@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "builder/cli/command.h"
+#include "builder/common/output_path.h"
 #include "builder/common/status_macros.h"
 #include "builder/registry/client_flags.h"
 #include "builder/registry/pull.h"
@@ -51,6 +52,9 @@ absl::Status PullMain(const std::vector<std::string>& args) {
   } else {
     request.layout = flags.Get("layout");
   }
+  std::vector<NamedPath> inputs;
+  if (!request.layout.empty()) inputs.push_back({"--layout", request.layout});
+  RETURN_IF_ERROR(CheckDirectoryToFill("--output", request.output, "pull.json", inputs));
   ASSIGN_OR_RETURN(std::string digest, Pull(request, client.get()));
   std::printf("%s\n", digest.c_str());
   return absl::OkStatus();

@@ -218,13 +218,76 @@ TEST(CheckOutputPathsTest, SameFileInsideADirectoryOrAnInput) {
           .ok());
 }
 
+TEST(CheckOutputPathsTest, OtherNamesOfOneFile) {
+  std::string dir = TempDir();
+  ASSERT_EQ(mkdir((dir + "/real").c_str(), 0755), 0);
+  ASSERT_EQ(symlink("real", (dir + "/alias").c_str()), 0);
+  // A symlinked directory: alias/x is real/x.
+  absl::Status s =
+      CheckOutputPaths({{"--output", dir + "/real/x"}, {"--descriptor", dir + "/alias/x"}});
+  EXPECT_THAT(std::string(s.message()), HasSubstr("name the same file")) << s;
+  // A hard link: two names, one file.
+  Put(dir + "/blob", "old");
+  ASSERT_EQ(link((dir + "/blob").c_str(), (dir + "/hard").c_str()), 0);
+  s = CheckOutputPaths({{"--output", dir + "/blob"}, {"--descriptor", dir + "/hard"}});
+  EXPECT_THAT(std::string(s.message()), HasSubstr("name the same file")) << s;
+  s = CheckOutputPaths({{"--output", dir + "/blob"}}, {{"--spec", dir + "/hard"}});
+  EXPECT_THAT(std::string(s.message()), HasSubstr("is also the input --spec")) << s;
+  // An input that is a symlink (as Bazel presents inputs) to an output, or into a directory
+  // output.
+  ASSERT_EQ(symlink((dir + "/blob").c_str(), (dir + "/spec-link").c_str()), 0);
+  s = CheckOutputPaths({{"--output", dir + "/blob"}}, {{"--spec", dir + "/spec-link"}});
+  EXPECT_THAT(std::string(s.message()), HasSubstr("is also the input --spec")) << s;
+  ASSERT_EQ(mkdir((dir + "/tree").c_str(), 0755), 0);  // empty, as Bazel pre-creates it
+  ASSERT_EQ(symlink((dir + "/tree").c_str(), (dir + "/in-link").c_str()), 0);
+  s = CheckOutputPaths({{"--out", dir + "/tree", OutputKind::kDirectory}},
+                       {{"--spec", dir + "/in-link"}});
+  EXPECT_THAT(std::string(s.message()), HasSubstr("is inside the directory output --out")) << s;
+  EXPECT_EQ(Slurp(dir + "/blob"), "old");
+}
+
+TEST(CheckDirectoryToFillTest, OnlyMissingEmptyOwnAndNoOverlap) {
+  std::string dir = TempDir();
+  EXPECT_TRUE(CheckDirectoryToFill("--output", dir + "/missing", "pull.json").ok());
+  ASSERT_EQ(mkdir((dir + "/empty").c_str(), 0755), 0);
+  EXPECT_TRUE(CheckDirectoryToFill("--output", dir + "/empty", "pull.json").ok());
+  ASSERT_EQ(mkdir((dir + "/theirs").c_str(), 0755), 0);
+  Put(dir + "/theirs/notes.txt", "mine");
+  absl::Status s = CheckDirectoryToFill("--output", dir + "/theirs", "pull.json");
+  EXPECT_THAT(std::string(s.message()), HasSubstr("non-empty directory that stowage did not")) << s;
+  ASSERT_EQ(mkdir((dir + "/earlier").c_str(), 0755), 0);
+  Put(dir + "/earlier/pull.json", "{}");
+  EXPECT_TRUE(CheckDirectoryToFill("--output", dir + "/earlier", "pull.json").ok());
+  ASSERT_EQ(symlink("empty", (dir + "/link").c_str()), 0);
+  s = CheckDirectoryToFill("--output", dir + "/link", "pull.json");
+  EXPECT_THAT(std::string(s.message()), HasSubstr("it is a symlink")) << s;
+  Put(dir + "/file", "x");
+  s = CheckDirectoryToFill("--output", dir + "/file", "pull.json");
+  EXPECT_THAT(std::string(s.message()), HasSubstr("it is a regular file")) << s;
+  // Overlaps with an input, whichever way round and through a symlinked input.
+  ASSERT_EQ(mkdir((dir + "/layout").c_str(), 0755), 0);
+  ASSERT_EQ(mkdir((dir + "/layout/blobs").c_str(), 0755), 0);
+  ASSERT_EQ(symlink("layout", (dir + "/layout-link").c_str()), 0);
+  for (const std::string& out :
+       {dir + "/layout", dir + "/layout/blobs", dir + "/layout/new", dir + "/layout-link/blobs"}) {
+    s = CheckDirectoryToFill("--output", out, "pull.json", {{"--layout", dir + "/layout-link"}});
+    EXPECT_THAT(std::string(s.message()), HasSubstr("overlap")) << out << ": " << s;
+  }
+  s = CheckDirectoryToFill("--output", dir, "pull.json", {{"--layout", dir + "/layout"}});
+  EXPECT_THAT(std::string(s.message()), HasSubstr("overlap")) << s;
+  EXPECT_TRUE(CheckDirectoryToFill("--output", dir + "/missing", "pull.json",
+                                   {{"--layout", dir + "/layout"}})
+                  .ok());
+}
+
 TEST(ReadFileTest, OnlyRegularFilesAndBounded) {
   std::string dir = TempDir();
   Put(dir + "/small", "12345");
   EXPECT_EQ(*ReadFile(dir + "/small"), "12345");
   absl::StatusOr<std::string> capped = ReadFile(dir + "/small", 4);
   ASSERT_FALSE(capped.ok());
-  EXPECT_THAT(std::string(capped.status().message()), HasSubstr("larger than the limit of 4 bytes"));
+  EXPECT_THAT(std::string(capped.status().message()),
+              HasSubstr("larger than the limit of 4 bytes"));
 
   // A FIFO nobody writes to: an error at once, not a read that blocks forever.
   ASSERT_EQ(mkfifo((dir + "/fifo").c_str(), 0644), 0);

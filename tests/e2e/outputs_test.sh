@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Outputs never destroy (issue 11, "files destroyed"), through the real binary:
 #  - `stowage layout --out .` (and any non-empty directory stowage did not write) is refused and
-#    the directory keeps its files; a layout stowage wrote may be written again;
+#    the directory keeps its files; a layout stowage wrote may be written again; `stowage pull
+#    --output` fills only a missing, empty or earlier pull's directory, never one it reads;
 #  - a symlink (like /dev/stdout), a device node and a FIFO given as an output are refused and
 #    left as they were, for every command that writes files or trees;
 #  - the same path given for two outputs is refused by every command with several outputs;
@@ -46,6 +47,30 @@ fi
 skopeo inspect --raw "oci:empty" >/dev/null || fail "skopeo cannot read the layout"
 no_temporaries
 
+# ---- pull --output fills only a directory of its own ------------------------------------------
+digest=$(python3 -c 'import json; print(json.load(open("image.desc.json"))["digest"])')
+(cd precious && refused "non-empty directory that stowage did not write" \
+  pull --layout ../empty --digest "$digest" --output .)
+refused "non-empty directory that stowage did not write" \
+  pull --layout empty --digest "$digest" --output precious
+[[ "$(ls precious | wc -l)" == 2 ]] || fail "pull wrote into precious/: $(ls precious)"
+refused "overlap" pull --layout empty --digest "$digest" --output empty/blobs
+refused "overlap" pull --layout empty --digest "$digest" --output empty
+refused "overlap" pull --layout empty --digest "$digest" --output empty/new
+refused "overlap" pull --layout empty/blobs/.. --digest "$digest" --output ./empty/
+[[ ! -e empty/new ]] || fail "a refused pull created empty/new"
+"$STOWAGE" pull --layout empty --digest "$digest" --output pulled >/dev/null 2>&1 || fail "pull"
+"$STOWAGE" pull --layout empty --digest "$digest" --output pulled >/dev/null 2>&1 ||
+  fail "a second pull into its own directory"
+[[ -f pulled/pull.json ]] || fail "no pull.json"
+mkdir in-place && (cd in-place && "$STOWAGE" pull --layout ../empty --digest "$digest" \
+  --output . >/dev/null 2>&1) || fail "pull into an empty working directory (oci_pull's case)"
+ln -s in-place pull-link
+refused "it is a symlink" pull --layout empty --digest "$digest" --output pull-link
+echo x > plain-file
+refused "it is a regular file" pull --layout empty --digest "$digest" --output plain-file
+no_temporaries
+
 # ---- symlinks, devices and FIFOs are never replaced -------------------------------------------
 ln -s /dev/null devnull-link            # what /dev/stdout is: a symlink to a device
 mkfifo fifo
@@ -69,6 +94,12 @@ no_temporaries
 cp layer.tgz before.tgz
 refused "name the same file" layer --spec layer.json --output same --descriptor same
 refused "name the same file" layer --spec layer.json --output layer.tgz --descriptor ./x/../layer.tgz
+mkdir real && ln -s real alias && ln layer.tgz hard.tgz
+refused "name the same file" layer --spec layer.json --output real/l --descriptor alias/l
+refused "name the same file" layer --spec layer.json --output layer.tgz --descriptor hard.tgz
+ln -s layer.json spec-link
+refused "is also the input" layer --spec spec-link --output layer.json --descriptor d.json
+rm hard.tgz
 cmp -s layer.tgz before.tgz || fail "a refused run changed layer.tgz"
 refused "name the same file" image --spec image.json --config-out c --manifest-out c --descriptor-out d
 refused "name the same file" image --spec image.json --config-out c --manifest-out m --descriptor-out c
