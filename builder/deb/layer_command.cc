@@ -4,6 +4,7 @@
 
 #include "builder/cli/command.h"
 #include "builder/common/json_file.h"
+#include "builder/common/output_path.h"
 #include "builder/common/status_macros.h"
 #include "builder/deb/commands.h"
 #include "builder/deb/package_layer.h"
@@ -30,9 +31,17 @@ absl::Status DebLayerMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(std::string spec_path, flags.Require("spec"));
   ASSIGN_OR_RETURN(std::string output, flags.Require("output"));
   ASSIGN_OR_RETURN(std::string descriptor, flags.Require("descriptor"));
+  std::vector<NamedPath> outputs = {{"--output", output}, {"--descriptor", descriptor}};
+  RETURN_IF_ERROR(CheckOutputPaths(outputs, {{"--spec", spec_path}}));
   ASSIGN_OR_RETURN(nlohmann::json json, ReadJsonFile(spec_path));
   ASSIGN_OR_RETURN(PackageLayerSpec spec,
                    ParsePackageLayerSpec(json, std::getenv("SOURCE_DATE_EPOCH")));
+  // No output may be one of the .deb files it is built from.
+  std::vector<NamedPath> debs;
+  for (const auto* list : {&spec.packages, &spec.below}) {
+    for (const LayerPackage& p : *list) debs.push_back({"(a .deb of the spec)", p.deb});
+  }
+  RETURN_IF_ERROR(CheckOutputPaths(outputs, debs));
   // Packages are unpacked beside the output (always writable, same file system), and the
   // directory goes away with everything in it whatever happens.
   std::string dir = output.substr(0, output.rfind('/') + 1);

@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "builder/cli/command.h"
 #include "builder/common/files.h"
+#include "builder/common/output_path.h"
 #include "builder/common/status_macros.h"
 #include "builder/deb/commands.h"
 #include "builder/deb/lock.h"
@@ -105,6 +106,13 @@ absl::Status DebLockMain(const std::vector<std::string>& args) {
   config.fetch.timeout = absl::Seconds(timeout);
   config.log = stderr;
 
+  if (!flags.Has("check")) {
+    // Refused before the mirror is asked anything: a lockfile that is a symlink or a device,
+    // or one of the keyrings (it would be replaced by the lock).
+    std::vector<NamedPath> keyrings;
+    for (const std::string& k : config.keyrings) keyrings.push_back({"--keyring", k});
+    RETURN_IF_ERROR(CheckOutputPaths({{"--lockfile", lockfile}}, keyrings));
+  }
   bool exists = false;
   ASSIGN_OR_RETURN(Lockfile before, ReadExistingLock(lockfile, &exists));
   ArchiveReader reader(std::move(config));

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "builder/cli/command.h"
 #include "builder/common/files.h"
+#include "builder/common/output_path.h"
 #include "builder/common/status_macros.h"
 #include "builder/sbom/cyclonedx.h"
 #include "builder/sbom/provenance.h"
@@ -28,6 +29,11 @@ absl::Status SbomMain(const std::vector<std::string>& args) {
   if (!flags.Has("cyclonedx") && !flags.Has("spdx")) {
     return absl::InvalidArgumentError("give --cyclonedx FILE and/or --spdx FILE");
   }
+  std::vector<NamedPath> named;
+  for (const char* flag : {"cyclonedx", "spdx"}) {
+    if (flags.Has(flag)) named.push_back({absl::StrCat("--", flag), flags.Get(flag)});
+  }
+  RETURN_IF_ERROR(CheckOutputPaths(named, {{"--spec", spec}}));
   ASSIGN_OR_RETURN(Image image, ReadSbomSpec(spec));
   std::vector<std::pair<std::string, std::string>> outputs;
   if (flags.Has("cyclonedx")) {
@@ -39,13 +45,16 @@ absl::Status SbomMain(const std::vector<std::string>& args) {
     outputs.emplace_back(flags.Get("spdx"), std::move(bytes));
   }
   std::vector<AtomicFile> files;
+  files.reserve(outputs.size());  // CommitOutputs holds pointers into it
   for (const auto& [path, bytes] : outputs) {
     ASSIGN_OR_RETURN(AtomicFile f, AtomicFile::Create(path));
     RETURN_IF_ERROR(f.Write(bytes));
     files.push_back(std::move(f));
   }
-  for (AtomicFile& f : files) RETURN_IF_ERROR(f.Commit());
-  return absl::OkStatus();
+  // Both documents or neither (before, the first was committed when the second could not be).
+  std::vector<PendingOutput*> pending;
+  for (AtomicFile& f : files) pending.push_back(&f);
+  return CommitOutputs(pending);
 }
 
 absl::Status ProvenanceMain(const std::vector<std::string>& args) {
@@ -56,6 +65,7 @@ absl::Status ProvenanceMain(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(Flags flags, Flags::Parse(args, *defs));
   ASSIGN_OR_RETURN(std::string spec, flags.Require("spec"));
   ASSIGN_OR_RETURN(std::string output, flags.Require("output"));
+  RETURN_IF_ERROR(CheckOutputPaths({{"--output", output}}, {{"--spec", spec}}));
   ASSIGN_OR_RETURN(std::string predicate, ProvenanceFromSpec(spec));
   return WriteFileAtomically(output, predicate);
 }

@@ -5,7 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "builder/cli/command.h"
+#include "builder/common/files.h"
 #include "builder/common/json_file.h"
+#include "builder/common/output_path.h"
 #include "builder/common/status_macros.h"
 #include "builder/registry/client_flags.h"
 #include "builder/sign/attach.h"
@@ -50,6 +52,11 @@ absl::Status VerifyMain(const std::vector<std::string>& args) {
     ASSIGN_OR_RETURN(std::string uri, PredicateTypeUri(w.substr(0, eq)));
     writes.emplace_back(uri, ResolveUserPath(w.substr(eq + 1)));
   }
+  // Every output is checked before the registry is asked anything: two flags naming one file,
+  // the key itself, a symlink or a device are refused at once.
+  std::vector<NamedPath> outputs;
+  for (const auto& [type, path] : writes) outputs.push_back({"--write-predicate", path});
+  RETURN_IF_ERROR(CheckOutputPaths(outputs, {{"--public-key", key_path}}));
 
   ASSIGN_OR_RETURN(registry::ClientOptions options,
                    registry::ClientOptionsFromFlags(flags, target.scheme));
@@ -82,6 +89,10 @@ absl::Status VerifyMain(const std::vector<std::string>& args) {
           absl::StrCat(image, " has no valid attestation of type ", type));
     }
   }
+  // Every predicate or none: all are found and staged before the first is moved into place.
+  std::vector<AtomicFile> files;
+  files.reserve(writes.size());  // `pending` points into it
+  std::vector<PendingOutput*> pending;
   for (const auto& [type, path] : writes) {
     const VerifiedAttestation* chosen = nullptr;
     for (const VerifiedAttestation& a : report.attestations) {
@@ -90,8 +101,13 @@ absl::Status VerifyMain(const std::vector<std::string>& args) {
     if (chosen == nullptr) {
       return absl::NotFoundError(absl::StrCat(image, " has no valid attestation of type ", type));
     }
-    RETURN_IF_ERROR(WriteJsonFileAtomically(path, chosen->predicate));
+    ASSIGN_OR_RETURN(std::string text, CanonicalJson(chosen->predicate, path));
+    ASSIGN_OR_RETURN(AtomicFile file, AtomicFile::Create(path));
+    RETURN_IF_ERROR(file.Write(text));
+    files.push_back(std::move(file));
+    pending.push_back(&files.back());
   }
+  RETURN_IF_ERROR(CommitOutputs(pending));
   std::printf("verified %s\n", image.c_str());
   return absl::OkStatus();
 }

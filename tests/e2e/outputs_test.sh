@@ -6,6 +6,8 @@
 #  - a symlink (like /dev/stdout), a device node and a FIFO given as an output are refused and
 #    left as they were, for every command that writes files or trees;
 #  - the same path given for two outputs is refused by every command with several outputs;
+#  - sbom, provenance, verify --write-predicate, deb layer and deb lock check their outputs
+#    the same way before any work, and commit several outputs together or not at all;
 #  - `stowage static` leaves no tree behind when its manifest cannot be written;
 #  - no temporary survives a failure: SIGTERM in the middle of a layer, and a thread that cannot
 #    be created (pthread_create failing, through an LD_PRELOAD shim built here).
@@ -122,6 +124,45 @@ cat > static.json <<EOF
 EOF
 refused "inside the directory output" static --spec static.json --out tree --manifest tree/m.json
 [[ ! -e c && ! -e m && ! -e i && ! -e h && ! -e c.yaml && ! -e tree ]] || fail "refused runs wrote"
+no_temporaries
+
+# ---- the other writers: sbom, provenance, verify, deb layer, deb lock ---------------------------
+# Each checks its outputs before any work (before the spec is read, the registry or mirror is
+# asked anything): two flags naming one file, an output that is an input, symlinks and devices.
+echo '{}' > any.json
+refused "name the same file" sbom --spec any.json --cyclonedx bom.json --spdx ./bom.json
+refused "is also the input" sbom --spec any.json --cyclonedx any.json
+refused "refusing to replace" sbom --spec any.json --spdx devnull-link
+refused "is also the input" provenance --spec any.json --output any.json
+refused "refusing to replace" provenance --spec any.json --output ownnull
+openssl ecparam -name prime256v1 -genkey -noout -out sign.key 2>/dev/null
+openssl ec -in sign.key -pubout -out sign.pub 2>/dev/null
+cp sign.pub sign.pub.before
+verify_args=(verify --repository 127.0.0.1:1/app --digest "$digest" --public-key sign.pub)
+refused "name the same file" "${verify_args[@]}" --write-predicate slsaprovenance=p.json \
+  --write-predicate cyclonedx=real/../p.json
+refused "is also the input" "${verify_args[@]}" --write-predicate cyclonedx=sign.pub
+refused "refusing to replace" "${verify_args[@]}" --write-predicate cyclonedx=devnull-link
+cmp -s sign.pub sign.pub.before || fail "verify changed the public key"
+mkdir -p pkg/DEBIAN pkg/usr/share/doc/tiny && echo tiny > pkg/usr/share/doc/tiny/README
+printf 'Package: tiny\nVersion: 1.0\nArchitecture: all\nMaintainer: t <t@t>\nDescription: t\n' \
+  > pkg/DEBIAN/control
+dpkg-deb --root-owner-group -Zgzip --build pkg tiny.deb >/dev/null
+cp tiny.deb tiny.deb.before
+echo "{\"packages\":[{\"deb\":\"$WORK/tiny.deb\",\"name\":\"tiny\",\"version\":\"1.0\",\"architecture\":\"all\"}]}" > deb.json
+"$STOWAGE" deb layer --spec deb.json --output dl.tgz --descriptor dl.json || fail "deb layer"
+refused "name the same file" deb layer --spec deb.json --output dl.tgz --descriptor dl.tgz
+refused "is also the input --spec" deb layer --spec deb.json --output deb.json --descriptor d.json
+refused "is also the input (a .deb" deb layer --spec deb.json --output tiny.deb --descriptor d.json
+refused "refusing to replace" deb layer --spec deb.json --output dl.tgz --descriptor fifo
+cmp -s tiny.deb tiny.deb.before || fail "deb layer destroyed its own .deb input"
+lock_args=(deb lock --suite bookworm --package tiny --mirror http://127.0.0.1:1/debian
+  --apt-config "$WORK/no-apt" --timeout 5)
+refused "refusing to replace" "${lock_args[@]}" --lockfile devnull-link
+echo key > k.gpg
+refused "is also the input --keyring" "${lock_args[@]}" --lockfile k.gpg --keyring k.gpg
+[[ "$(cat k.gpg)" == key ]] || fail "deb lock changed its keyring"
+[[ ! -e bom.json && ! -e p.json && ! -e d.json ]] || fail "refused runs wrote"
 no_temporaries
 
 # ---- static: the tree and its manifest appear together or not at all --------------------------
