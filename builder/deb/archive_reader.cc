@@ -9,6 +9,7 @@
 #include "builder/deb/scratch_dir.h"
 #include "builder/deb/signature.h"
 #include "builder/digest/sha256.h"
+#include "builder/net/server_text.h"
 
 namespace stowage {
 namespace {
@@ -49,12 +50,12 @@ absl::StatusOr<ReleaseFile> ArchiveReader::FetchRelease(const std::string& suite
   }
   ASSIGN_OR_RETURN(ReleaseFile release, ParseRelease(text, where));
   if (!release.Names(suite)) {
-    return absl::PermissionDeniedError(absl::StrCat(where, " is the Release file of \"",
-                                                    release.codename, "\" (suite \"", release.suite,
-                                                    "\"), not of \"", suite, "\""));
+    return absl::PermissionDeniedError(absl::StrCat(
+        where, " is the Release file of \"", net::ServerText(release.codename, 64), "\" (suite \"",
+        net::ServerText(release.suite, 64), "\"), not of \"", suite, "\""));
   }
   if (config_.log != nullptr) {
-    std::fprintf(config_.log, "verified %s%s\n", where.c_str(),
+    std::fprintf(config_.log, "verified %s%s\n", net::SafeForTerminal(where).c_str(),
                  config_.allow_unsigned ? " (signature NOT checked: --allow-unsigned)" : "");
   }
   return release;
@@ -140,8 +141,8 @@ absl::StatusOr<std::string> ArchiveReader::FetchIndex(const Suite& s, const std:
       }
     }
     if (config_.log != nullptr) {
-      std::fprintf(config_.log, "fetched %s (%zu bytes, SHA-256 checked)\n", url.c_str(),
-                   static_cast<size_t>(entry.size));
+      std::fprintf(config_.log, "fetched %s (%zu bytes, SHA-256 checked)\n",
+                   net::SafeForTerminal(url).c_str(), static_cast<size_t>(entry.size));
     }
     return text;
   }
@@ -164,9 +165,9 @@ absl::Status ArchiveReader::AddSuite(const std::string& suite,
   if (!release.architectures.empty() &&
       std::find(release.architectures.begin(), release.architectures.end(), architecture) ==
           release.architectures.end()) {
-    return absl::NotFoundError(absl::StrCat("suite ", suite, " has no architecture ", architecture,
-                                            " (it has ", absl::StrJoin(release.architectures, " "),
-                                            ")"));
+    return absl::NotFoundError(
+        absl::StrCat("suite ", suite, " has no architecture ", architecture, " (it has ",
+                     net::ServerText(absl::StrJoin(release.architectures, " ")), ")"));
   }
   for (const std::string& component : components) {
     // The security archive lists "updates/main" under Components but its indexes as
@@ -177,9 +178,9 @@ absl::Status ArchiveReader::AddSuite(const std::string& suite,
                                                            "/Packages", suffix)) != 0;
     }
     if (!listed) {
-      return absl::NotFoundError(
-          absl::StrCat("suite ", suite, " has no component ", component, " for ", architecture,
-                       " (its components: ", absl::StrJoin(release.components, " "), ")"));
+      return absl::NotFoundError(absl::StrCat(
+          "suite ", suite, " has no component ", component, " for ", architecture,
+          " (its components: ", net::ServerText(absl::StrJoin(release.components, " ")), ")"));
     }
     // binary-all/Packages is read only where apt reads it: when the Release file names "all"
     // among its architectures and does not say those packages are in every binary-<arch> too.

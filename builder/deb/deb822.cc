@@ -86,6 +86,7 @@ class Deb822Parser {
       if (line[0] == ' ' || line[0] == '\t') {
         if (!in_field) return Error(line_number, "continuation line without a field");
         value_end = line_start + line.size();
+        RETURN_IF_ERROR(CheckValueSize(line_number, paragraph, value_end - value_start));
         continue;
       }
       end_field();
@@ -94,6 +95,10 @@ class Deb822Parser {
         return Error(line_number, "expected \"Name: value\"");
       }
       absl::string_view name = line.substr(0, colon);
+      if (name.size() > options_.max_field_name_bytes) {
+        return Error(line_number, absl::StrCat("a field name longer than ",
+                                               options_.max_field_name_bytes, " bytes"));
+      }
       if (!IsValidFieldName(name)) return Error(line_number, "invalid field name");
       for (const Deb822Field& f : paragraph.fields_) {
         if (absl::EqualsIgnoreCase(f.name, name)) {
@@ -112,11 +117,17 @@ class Deb822Parser {
       value_end = line_start + line.size();
       paragraph.fields_.push_back(Deb822Field{name, absl::string_view()});
       in_field = true;
+      RETURN_IF_ERROR(CheckValueSize(line_number, paragraph, value_end - value_start));
     }
     return end_paragraph();
   }
 
  private:
+  absl::Status CheckValueSize(int line, const Deb822Paragraph& paragraph, size_t bytes) const {
+    if (bytes <= options_.max_value_bytes) return absl::OkStatus();
+    return Error(line, absl::StrCat("field \"", paragraph.fields_.back().name, "\" is longer than ",
+                                    options_.max_value_bytes, " bytes"));
+  }
   absl::Status Error(int line, absl::string_view what) const {
     return absl::InvalidArgumentError(
         absl::StrCat("malformed deb822 in ", where_, " line ", line, ": ", what));

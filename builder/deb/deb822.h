@@ -49,6 +49,10 @@ struct Deb822Options {
   bool allow_comments = false;
   size_t max_fields_per_paragraph = 512;
   size_t max_paragraphs = 2000000;
+  // Debian's longest field names are under 40 bytes; its longest values (the Provides of a
+  // Rust crate with every feature) a few hundred KB.
+  size_t max_field_name_bytes = 128;
+  size_t max_value_bytes = size_t{4} << 20;
 };
 
 // Calls `fn` for every paragraph of `text` in order; stops at the first error (from the text or

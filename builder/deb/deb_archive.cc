@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "builder/common/files.h"
 #include "builder/common/status_macros.h"
+#include "builder/deb/decompress.h"
 #include "builder/digest/sha256.h"
 #include "builder/tar/image_path.h"
 
@@ -87,7 +88,7 @@ absl::Status WithMemberTar(const std::string& deb, absl::string_view prefix,
     Nested nested;
     nested.outer = outer.get();
     ArchivePtr inner = NewReader();
-    archive_read_support_filter_all(inner.get());
+    SupportDebianCompressions(inner.get());
     archive_read_support_format_tar(inner.get());
     archive_read_support_format_gnutar(inner.get());
     if (archive_read_open(inner.get(), &nested, nullptr, ReadNested, nullptr) != ARCHIVE_OK) {

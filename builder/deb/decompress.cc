@@ -9,11 +9,20 @@
 
 namespace stowage {
 
+void SupportDebianCompressions(struct archive* a) {
+  archive_read_support_filter_xz(a);
+  archive_read_support_filter_lzma(a);
+  archive_read_support_filter_gzip(a);
+  archive_read_support_filter_bzip2(a);
+  archive_read_support_filter_zstd(a);
+  archive_read_support_filter_lz4(a);
+}
+
 absl::StatusOr<std::string> Decompress(absl::string_view data, int64_t max_output,
                                        absl::string_view where) {
   std::unique_ptr<archive, int (*)(archive*)> a(archive_read_new(), archive_read_free);
   if (a == nullptr) return absl::InternalError("archive_read_new failed");
-  archive_read_support_filter_all(a.get());
+  SupportDebianCompressions(a.get());
   archive_read_support_format_raw(a.get());
   auto fail = [&](absl::string_view what) {
     const char* reason = archive_error_string(a.get());

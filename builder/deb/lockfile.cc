@@ -37,6 +37,20 @@ absl::Status PlainName(const JsonView& at, const std::string& s) {
   return absl::OkStatus();
 }
 
+// The lock's inputs as the command line gave them: short printable words ("bookworm", "main",
+// "amd64", "libc6" or "libc6:arm64").
+absl::StatusOr<std::vector<std::string>> InputWords(const JsonView& inputs, absl::string_view key) {
+  ASSIGN_OR_RETURN(std::vector<std::string> words, inputs.OptionalStringArray(key, kMaxList));
+  for (const std::string& w : words) {
+    bool printable = !w.empty() && w.size() <= kMaxName;
+    for (char c : w) printable = printable && c > ' ' && c < 127;
+    if (!printable) {
+      return inputs.Error(absl::StrCat(key, " holds a value that is not a short printable word"));
+    }
+  }
+  return words;
+}
+
 absl::StatusOr<LockedPackage> ParsePackage(const std::string& arch, const std::string& name,
                                            const JsonView& j) {
   RETURN_IF_ERROR(
@@ -65,6 +79,10 @@ absl::StatusOr<LockedPackage> ParsePackage(const std::string& arch, const std::s
   ASSIGN_OR_RETURN(p.sha256, j.RequiredString("sha256", 64));
   if (!IsLowerHexSha256(p.sha256)) return j.Error("sha256 is not 64 lower-case hex digits");
   ASSIGN_OR_RETURN(p.depends, j.OptionalStringArray("depends", kMaxList));
+  for (const std::string& dep : p.depends) {
+    if (!IsValidPackageName(dep))
+      return j.Error("depends holds a value that is not a package name");
+  }
   ASSIGN_OR_RETURN(p.essential, j.OptionalBool("essential", false));
   ASSIGN_OR_RETURN(p.requested, j.OptionalBool("requested", false));
   ASSIGN_OR_RETURN(p.source, j.OptionalString("source", "", kMaxName));
@@ -134,11 +152,10 @@ absl::StatusOr<Lockfile> ParseLockfile(absl::string_view text, absl::string_view
   ASSIGN_OR_RETURN(JsonView inputs, r.RequiredObject("inputs"));
   RETURN_IF_ERROR(
       inputs.OnlyKeys({"architectures", "components", "includeEssential", "packages", "suites"}));
-  ASSIGN_OR_RETURN(lock.inputs.suites, inputs.OptionalStringArray("suites", kMaxList));
-  ASSIGN_OR_RETURN(lock.inputs.components, inputs.OptionalStringArray("components", kMaxList));
-  ASSIGN_OR_RETURN(lock.inputs.architectures,
-                   inputs.OptionalStringArray("architectures", kMaxList));
-  ASSIGN_OR_RETURN(lock.inputs.packages, inputs.OptionalStringArray("packages", kMaxList));
+  ASSIGN_OR_RETURN(lock.inputs.suites, InputWords(inputs, "suites"));
+  ASSIGN_OR_RETURN(lock.inputs.components, InputWords(inputs, "components"));
+  ASSIGN_OR_RETURN(lock.inputs.architectures, InputWords(inputs, "architectures"));
+  ASSIGN_OR_RETURN(lock.inputs.packages, InputWords(inputs, "packages"));
   ASSIGN_OR_RETURN(lock.inputs.include_essential, inputs.OptionalBool("includeEssential", false));
   ASSIGN_OR_RETURN(JsonView architectures, r.RequiredObject("architectures"));
   ASSIGN_OR_RETURN(JsonView::Members sections, architectures.AsObject(64));

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "builder/common/status_macros.h"
+#include "builder/net/server_text.h"
 
 namespace stowage {
 namespace {
@@ -58,7 +59,8 @@ absl::StatusOr<MultiArch> ParseMultiArch(absl::string_view text) {
   if (text == "same") return MultiArch::kSame;
   if (text == "foreign") return MultiArch::kForeign;
   if (text == "allowed") return MultiArch::kAllowed;
-  return absl::InvalidArgumentError(absl::StrCat("unknown Multi-Arch value \"", text, "\""));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown Multi-Arch value \"", net::ServerText(text, 40), "\""));
 }
 
 const char* MultiArchName(MultiArch m) {
@@ -81,8 +83,8 @@ absl::StatusOr<PackageRecord> ParsePackageRecord(const Deb822Paragraph& p,
   r.name = std::string(p.Get("Package"));
   if (!IsValidPackageName(r.name)) {
     return absl::InvalidArgumentError(absl::StrCat("invalid or missing Package name \"",
-                                                   r.name.substr(0, 64), "\" in ", where, " (line ",
-                                                   p.line(), ")"));
+                                                   net::ServerText(r.name, 64), "\" in ", where,
+                                                   " (line ", p.line(), ")"));
   }
   auto version = ParseDebVersion(p.Get("Version"));
   if (!version.ok()) return FieldError(where, r.name, version.status().message());
@@ -133,22 +135,22 @@ absl::StatusOr<PackageRecord> ParsePackageRecord(const Deb822Paragraph& p,
   return r;
 }
 
+bool PackageUniverse::NewestFirst::operator()(const DebVersion* a, const DebVersion* b) const {
+  return CompareDebVersions(*a, *b) > 0;
+}
+
 void PackageUniverse::Add(PackageRecord record) {
-  auto& versions = by_name_[record.name];
-  for (const PackageRecord* existing : versions) {
-    if (existing->architecture == record.architecture &&
-        CompareDebVersions(existing->version, record.version) == 0) {
-      return;
-    }
+  Named& named = by_name_[record.name];
+  // Equal versions sit together: only those (one per architecture at most) are compared.
+  auto [first, last] = named.ordered.equal_range(&record.version);
+  for (auto it = first; it != last; ++it) {
+    if (it->second->architecture == record.architecture) return;
   }
   records_.push_back(std::make_unique<PackageRecord>(std::move(record)));
   const PackageRecord* r = records_.back().get();
-  // Newest first; among equal versions the one added first stays first.
-  auto pos = std::upper_bound(versions.begin(), versions.end(), r,
-                              [](const PackageRecord* a, const PackageRecord* b) {
-                                return CompareDebVersions(a->version, b->version) > 0;
-                              });
-  versions.insert(pos, r);
+  // Before `last`: after the equal versions already there, so the first suite added stays first.
+  named.ordered.emplace_hint(last, &r->version, r);
+  named.stale = true;
   for (const Relation& provided : r->provides) {
     providers_[provided.name].push_back(Provider{r, &provided});
   }
@@ -171,7 +173,14 @@ absl::Status PackageUniverse::AddIndex(absl::string_view text, absl::string_view
 const std::vector<const PackageRecord*>& PackageUniverse::Versions(absl::string_view name) const {
   static const std::vector<const PackageRecord*> kNone;
   auto it = by_name_.find(name);
-  return it == by_name_.end() ? kNone : it->second;
+  if (it == by_name_.end()) return kNone;
+  const Named& named = it->second;
+  if (named.stale) {
+    named.listed.clear();
+    for (const auto& [version, record] : named.ordered) named.listed.push_back(record);
+    named.stale = false;
+  }
+  return named.listed;
 }
 
 const std::vector<PackageUniverse::Provider>& PackageUniverse::Providers(
@@ -183,8 +192,10 @@ const std::vector<PackageUniverse::Provider>& PackageUniverse::Providers(
 
 std::vector<const PackageRecord*> PackageUniverse::Essential() const {
   std::vector<const PackageRecord*> out;
-  for (const auto& [name, versions] : by_name_) {
-    if (!versions.empty() && versions.front()->essential) out.push_back(versions.front());
+  for (const auto& [name, named] : by_name_) {
+    if (!named.ordered.empty() && named.ordered.begin()->second->essential) {
+      out.push_back(named.ordered.begin()->second);
+    }
   }
   return out;
 }

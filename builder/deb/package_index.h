@@ -88,8 +88,18 @@ class PackageUniverse {
   size_t size() const { return records_.size(); }
 
  private:
+  struct NewestFirst {
+    bool operator()(const DebVersion* a, const DebVersion* b) const;
+  };
+  // The versions of one name, ordered as they are added (O(log n) each: a hostile index of
+  // two million versions of one name must not cost a quadratic sort), listed on demand.
+  struct Named {
+    std::multimap<const DebVersion*, const PackageRecord*, NewestFirst> ordered;
+    mutable std::vector<const PackageRecord*> listed;
+    mutable bool stale = false;
+  };
   std::vector<std::unique_ptr<PackageRecord>> records_;
-  std::map<std::string, std::vector<const PackageRecord*>, std::less<>> by_name_;
+  std::map<std::string, Named, std::less<>> by_name_;
   std::map<std::string, std::vector<Provider>, std::less<>> providers_;
 };
 

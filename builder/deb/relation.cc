@@ -5,6 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "builder/common/status_macros.h"
+#include "builder/net/server_text.h"
 
 namespace stowage {
 namespace {
@@ -81,8 +82,8 @@ class RelationScanner {
     return s_.substr(start, i_ - start);
   }
   absl::Status Error(absl::string_view what) const {
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid relation \"", s_, "\" in ", where_, ": ", what));
+    return absl::InvalidArgumentError(absl::StrCat("invalid relation \"", net::ServerText(s_, 200),
+                                                   "\" in ", where_, ": ", what));
   }
 
   absl::string_view s_;
@@ -154,8 +155,9 @@ absl::StatusOr<std::vector<Relation>> ParseRelationList(absl::string_view text,
   for (absl::string_view item : absl::StrSplit(text, ',')) {
     if (absl::StripAsciiWhitespace(item).empty()) continue;
     if (item.find('|') != absl::string_view::npos) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("alternatives (\"|\") are not allowed in ", where, ": \"", item, "\""));
+      return absl::InvalidArgumentError(absl::StrCat("alternatives (\"|\") are not allowed in ",
+                                                     where, ": \"", net::ServerText(item, 200),
+                                                     "\""));
     }
     ASSIGN_OR_RETURN(Relation r, ParseOne(item, where));
     out.push_back(std::move(r));

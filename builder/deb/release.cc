@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "builder/common/status_macros.h"
 #include "builder/deb/deb822.h"
+#include "builder/net/server_text.h"
 
 namespace stowage {
 namespace {
@@ -59,8 +60,8 @@ absl::StatusOr<ReleaseFile> ParseRelease(absl::string_view text, absl::string_vi
     ReleaseEntry e;
     if (parts.size() != 3 || !IsLowerHex64(parts[0]) || !absl::SimpleAtoi(parts[1], &e.size) ||
         e.size < 0 || !IsPlainRelativePath(parts[2])) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("malformed SHA256 line in ", where, ": \"", line.substr(0, 120), "\""));
+      return absl::InvalidArgumentError(absl::StrCat("malformed SHA256 line in ", where, ": \"",
+                                                     net::ServerText(line, 120), "\""));
     }
     e.sha256 = std::string(parts[0]);
     r.sha256[std::string(parts[2])] = e;

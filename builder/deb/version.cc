@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "builder/net/server_text.h"
 
 namespace stowage {
 namespace {
@@ -50,7 +51,8 @@ int VerRevCmp(absl::string_view a, absl::string_view b) {
 }
 
 absl::Status Bad(absl::string_view text, absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat("invalid version \"", text, "\": ", why));
+  return absl::InvalidArgumentError(
+      absl::StrCat("invalid version \"", net::ServerText(text, 100), "\": ", why));
 }
 
 }  // namespace
@@ -120,7 +122,8 @@ absl::StatusOr<VersionOp> ParseVersionOp(absl::string_view text) {
   if (text == "=") return VersionOp::kEqual;
   if (text == ">=" || text == ">") return VersionOp::kGreaterEqual;
   if (text == ">>") return VersionOp::kGreater;
-  return absl::InvalidArgumentError(absl::StrCat("unknown version relation \"", text, "\""));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown version relation \"", net::ServerText(text, 20), "\""));
 }
 
 const char* VersionOpText(VersionOp op) {

@@ -190,7 +190,14 @@ absl::StatusOr<LayerDescriptor> ImportTar(const TarImportOptions& options) {
 
   // 1. The decoder: libarchive's "raw" format hands out the decompressed stream as one entry.
   ArchivePtr decoder(archive_read_new());
-  archive_read_support_filter_all(decoder.get());
+  // Every compression libarchive decodes in process. Not support_filter_all: for lrzip, lzop
+  // and grzip it starts an external program, which the bytes of a downloaded tar would choose.
+  for (auto support : {archive_read_support_filter_gzip, archive_read_support_filter_zstd,
+                       archive_read_support_filter_xz, archive_read_support_filter_lzma,
+                       archive_read_support_filter_lzip, archive_read_support_filter_bzip2,
+                       archive_read_support_filter_lz4, archive_read_support_filter_compress}) {
+    support(decoder.get());
+  }
   archive_read_support_format_raw(decoder.get());
   if (archive_read_open(decoder.get(), &raw, nullptr, &RawSource::Read, nullptr) != ARCHIVE_OK) {
     RETURN_IF_ERROR(raw.status());

@@ -1,5 +1,7 @@
 #include "builder/deb/deb822.h"
 
+#include <string>
+
 #include "gtest/gtest.h"
 
 namespace stowage {
@@ -76,6 +78,30 @@ TEST(Deb822Test, Limits) {
   options.max_paragraphs = 2;
   EXPECT_FALSE(ParseDeb822("A: 1\n\nA: 2\n\nA: 3\n", "t", options).ok());
   EXPECT_TRUE(ParseDeb822("A: 1\n\nA: 2\n", "t", options).ok());
+}
+
+// Field sizes from a mirror are bounded: a name, a one-line value and a value folded over
+// continuation lines (checked as it grows, so the error comes at the line that crosses).
+TEST(Deb822Test, FieldSizeLimits) {
+  std::string long_name = std::string(129, 'X') + ": 1\n";
+  auto r = ParseDeb822(long_name, "t");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("a field name longer than 128 bytes"), std::string::npos)
+      << r.status();
+  EXPECT_LT(r.status().message().size(), 200u);
+  EXPECT_TRUE(ParseDeb822(std::string(128, 'X') + ": 1\n", "t").ok());
+
+  std::string big(size_t{4} << 20, 'v');
+  EXPECT_TRUE(ParseDeb822("Depends: " + big + "\n", "t").ok());
+  r = ParseDeb822("Depends: " + big + "v\n", "t");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("field \"Depends\" is longer than"), std::string::npos)
+      << r.status().message().substr(0, 200);
+  std::string folded = "Provides: a\n";
+  for (int i = 0; i < 70000; ++i) folded += " " + std::string(63, 'p') + "\n";
+  r = ParseDeb822(folded, "t");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("field \"Provides\" is longer than"), std::string::npos);
 }
 
 TEST(Deb822Test, CommentsWhenAllowed) {

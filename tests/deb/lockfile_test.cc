@@ -81,6 +81,41 @@ TEST(LockfileTest, RejectsHostileOrBrokenLocks) {
   }
 }
 
+// Nesting, sizes and counts from a hostile lockfile are bounded and never echoed raw.
+TEST(LockfileTest, BoundsDepthSizesAndCounts) {
+  std::string good = SerializeLockfile(Sample());
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string t = good;
+    size_t at = t.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return t.replace(at, from.size(), to);
+  };
+  std::string long_dep(100000, 'a');
+  std::string many_suites = "\"suites\": [";
+  for (int i = 0; i <= 100000; ++i) many_suites += i == 0 ? "\"s\"" : ",\"s\"";
+  many_suites += "]";
+  std::string deep = std::string(100, '[') + std::string(100, ']');
+  for (const std::string& bad : {
+           // A depends entry that is no package name (before: quoted whole in the error).
+           with("\"depends\": [\n          \"libc6\"",
+                "\"depends\": [\n          \"libc6\", \"" + long_dep + "\""),
+           with("\"depends\": [\n          \"libc6\"",
+                "\"depends\": [\n          \"libc6\", \"\u001b[31mred\""),
+           // Inputs: short printable words, at most 100000 of each.
+           with("\"suites\": [\n      \"bookworm\"", "\"suites\": [\n      \"" + long_dep + "\""),
+           with("\"packages\": [\n      \"app\"", "\"packages\": [\n      \"a\\nb\""),
+           with("\"suites\": [\n      \"bookworm\",\n      \"bookworm-security\"\n    ]",
+                many_suites),
+           with("\"includeEssential\": false", "\"includeEssential\": false, \"x\": " + deep),
+       }) {
+    auto parsed = ParseLockfile(bad, "lock.json");
+    ASSERT_FALSE(parsed.ok()) << bad.substr(0, 200);
+    std::string message(parsed.status().message());
+    EXPECT_LT(message.size(), 1000u) << message.substr(0, 200);
+    EXPECT_EQ(message.find('\x1b'), std::string::npos) << message;
+  }
+}
+
 TEST(LockfileTest, Diff) {
   Lockfile before = Sample();
   Lockfile after = Sample();

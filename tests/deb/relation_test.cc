@@ -1,5 +1,7 @@
 #include "builder/deb/relation.h"
 
+#include <string>
+
 #include "gtest/gtest.h"
 
 namespace stowage {
@@ -45,6 +47,20 @@ TEST(RelationTest, Errors) {
   auto s = ParseRelationList("a1 | b2", "Conflicts of x");
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.status().message().find("Conflicts of x"), std::string::npos);
+  // A mirror's bytes in the message: escaped and capped, never raw (terminal escapes, a
+  // megabyte-long line).
+  for (const std::string& hostile :
+       {std::string("libc6 (>= 1) \x1b]0;owned\x07"), "libc6 (>= 1) " + std::string(1 << 20, 'x'),
+        std::string("a1 | \x1b[31mb2")}) {
+    auto groups = ParseRelationGroups(hostile, "Depends");
+    ASSERT_FALSE(groups.ok());
+    EXPECT_EQ(groups.status().message().find('\x1b'), std::string::npos) << groups.status();
+    EXPECT_LT(groups.status().message().size(), 1000u);
+    auto list = ParseRelationList(hostile, "Provides");
+    ASSERT_FALSE(list.ok());
+    EXPECT_EQ(list.status().message().find('\x1b'), std::string::npos) << list.status();
+    EXPECT_LT(list.status().message().size(), 1000u);
+  }
 }
 
 TEST(RelationTest, PackageNames) {

@@ -145,6 +145,35 @@ TEST(ResolverTest, NewestAcrossSuites) {
   EXPECT_EQ(r->at("libssl3").record->version_text, "3.0.22-1~deb12u2");
 }
 
+// A hostile index may list one name in very many versions: each is added in O(log n) (before,
+// every record was compared with every earlier version of its name and inserted into a sorted
+// vector: 50000 versions took over a billion comparisons).
+TEST(PackageUniverseTest, ManyVersionsOfOneNameInAnyOrder) {
+  constexpr int kVersions = 50000;
+  std::string text;
+  auto stanza = [&](const std::string& version, const std::string& arch) {
+    absl::StrAppend(&text, "Package: many\nVersion: ", version, "\nArchitecture: ", arch,
+                    "\nFilename: pool/m/many_", version,
+                    ".deb\nSize: 1\nSHA256: ", std::string(64, 'a'), "\n\n");
+  };
+  for (int i = 0; i < kVersions; ++i) stanza(absl::StrCat("1.", i), "amd64");  // oldest first
+  stanza("1.00", "amd64");  // equal to "1.0" and the same architecture: ignored
+  stanza("1.0", "all");     // equal to "1.0", another architecture: kept, after it
+  PackageUniverse u;
+  absl::Status s = u.AddIndex(text, "amd64", "bookworm", "main", "test index");
+  ASSERT_TRUE(s.ok()) << s;
+  const auto& versions = u.Versions("many");
+  ASSERT_EQ(versions.size(), static_cast<size_t>(kVersions + 1));
+  EXPECT_EQ(versions.front()->version_text, absl::StrCat("1.", kVersions - 1));
+  EXPECT_EQ(versions[kVersions - 1]->version_text, "1.0");
+  EXPECT_EQ(versions[kVersions - 1]->architecture, "amd64");
+  EXPECT_EQ(versions[kVersions]->version_text, "1.0");
+  EXPECT_EQ(versions[kVersions]->architecture, "all");
+  for (size_t i = 1; i < versions.size(); ++i) {
+    ASSERT_GE(CompareDebVersions(versions[i - 1]->version, versions[i]->version), 0) << i;
+  }
+}
+
 TEST(ResolverTest, MissingDependencyNamesTheChain) {
   PackageUniverse u = Universe({
       "Package: top\nVersion: 1\nArchitecture: amd64\nDepends: mid",

@@ -3,8 +3,11 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <fstream>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -146,6 +149,32 @@ TEST(TarImport, BadInputIsAnErrorAndLeavesNothing) {
     EXPECT_TRUE(absl::StrContains(d.status().message(), c.name)) << d.status();
     EXPECT_FALSE(Exists(options.output)) << c.name;
   }
+}
+
+// A tar from outside must not choose a program to run: lrzip, lzop and grzip bytes (which
+// libarchive hands to an external decompressor) are not a compression stowage reads.
+TEST(TarImport, NeverRunsAnExternalDecompressor) {
+  std::string dir = testing::TempDir() + "/fake-programs";
+  mkdir(dir.c_str(), 0755);
+  std::string marker = dir + "/ran";
+  for (const char* program : {"lrzip", "lzop", "grzip"}) {
+    std::string path = dir + "/" + program;
+    std::ofstream(path) << "#!/bin/sh\ntouch " << marker << "\ncat >/dev/null\n";
+    chmod(path.c_str(), 0755);
+  }
+  std::string old_path = getenv("PATH") ? getenv("PATH") : "";
+  setenv("PATH", (dir + ":" + old_path).c_str(), 1);
+  const std::string tail(4096, '\x01');
+  for (const std::string& bytes :
+       {std::string("LRZI\x00\x06", 6) + tail, std::string("\x89LZO\x00\x0d\x0a\x1a\x0a", 9) + tail,
+        std::string("GRZipII\x00\x02\x04:)", 12) + tail}) {
+    TarImportOptions options;
+    options.tar_path = Write("foreign.tar", bytes);
+    auto d = ImportTar(options);
+    EXPECT_FALSE(d.ok());
+  }
+  setenv("PATH", old_path.c_str(), 1);
+  EXPECT_FALSE(Exists(marker)) << "an external decompressor was run";
 }
 
 }  // namespace
