@@ -12,6 +12,12 @@
 #   start_dockerd DIR || { rc=$?; ((rc == 2)) && { echo "SKIP: ..."; exit 0; }; exit 1; }
 #   trap 'stop_dockerd' EXIT        # or call it from the caller's cleanup
 #
+# DOCKERD_TMPFS_SIZE=SIZE (e.g. 6g) puts the engine's data root on a tmpfs of that size: vfs
+# copies an image's whole file system for every layer it pulls and every container it creates
+# (and deletes as much again), which on a shared disk costs tens of seconds each; in memory it
+# is the same driver doing the same copies, only fast, and stop_dockerd's unmount frees it all
+# at once. When the mount is refused the data root stays on disk (with a note).
+#
 # start_dockerd returns 2 only when the kernel refuses (no network namespaces, no cgroups, no
 # overlay of privileges): the message is in DOCKERD_SKIP_REASON. Any other failure returns 1
 # with the engine's log tail printed. It sets DOCKERD_PID, DOCKERD_DIR, DOCKER_HOST (exported)
@@ -34,6 +40,11 @@ start_dockerd() {
   if [[ $(id -u) -ne 0 ]]; then
     DOCKERD_SKIP_REASON="dockerd needs root (running as uid $(id -u))"
     return 2
+  fi
+  if [[ -n "${DOCKERD_TMPFS_SIZE:-}" ]]; then
+    mkdir -p "$dir/data"
+    mount -t tmpfs -o "size=$DOCKERD_TMPFS_SIZE,mode=0711" stowage-dockerd "$dir/data" ||
+      echo "   (no tmpfs of $DOCKERD_TMPFS_SIZE for the engine's data: it stays on disk)" >&2
   fi
   # unshare without --fork execs in the new namespace, and sh execs dockerd: $! is dockerd.
   unshare --net -- sh -c 'ip link set lo up && exec "$@"' sh \

@@ -18,23 +18,10 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 source scripts/lib/services.sh
 source scripts/lib/dockerd.sh
+source scripts/lib/docker_e2e.sh
 export PATH=/usr/bin:$PATH  # Debian's docker CLI, the one the docker.io package ships
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/stowage-bookstore-docker.XXXXXX")
-chmod 755 "$work"
-cleanup() {
-  stop_dockerd
-  if [[ -n "${KEEP_WORK:-}" ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  [[ -f "$work/last.log" ]] && tail -n 20 "$work/last.log" >&2
-  exit 1
-}
-logged() {  # logged COMMAND...: output to last.log, shown on failure
-  "$@" >"$work/last.log" 2>&1 || fail "$*"
-}
+docker_e2e_init bookstore-docker
 
 repo=127.0.0.1:5000/bookstore  # the default BOOKSTORE_REPOSITORY (.bazelrc): the engine's registry
 D=(--define=BOOKSTORE_REPOSITORY=$repo)
@@ -47,13 +34,7 @@ bin=$ROOT/bazel-bin/examples/bookstore
 config_digest="sha256:$(sha256sum "$bin/image.config.json" | cut -d' ' -f1)"
 
 echo "== start dockerd"
-rc=0
-start_dockerd "$work/docker" || rc=$?
-if ((rc == 2)); then echo "SKIP: bookstore_docker: $DOCKERD_SKIP_REASON"; exit 0; fi
-((rc == 0)) || fail "dockerd did not start"
-start_docker_registry || fail "no registry in the engine's namespace"
-"$DOCKER" network create bookstore-e2e >/dev/null
-echo "   $("$DOCKER" version --format 'engine {{.Server.Version}}, API {{.Server.APIVersion}}')"
+docker_e2e_start_engine bookstore_docker bookstore-e2e
 
 secret=$(openssl rand -hex 32)
 https=(-H "X-Forwarded-Proto: https")
@@ -96,12 +77,7 @@ uid_of() {  # the uid the container's main process runs as, read from /proc on t
 }
 
 echo "== 1. push, docker pull by digest, run"
-in_docker_net "$work/push.sh" --repository "$repo" --tag latest >"$work/push.log" 2>&1 || { cat "$work/push.log"; fail "push"; }
-ref=$(grep -E "^$repo@sha256:[0-9a-f]{64}$" "$work/push.log" | tail -n 1)
-[[ -n "$ref" ]] || fail "push printed no reference"
-logged "$DOCKER" pull "$ref"
-id=$("$DOCKER" image inspect -f '{{.Id}}' "$ref")
-[[ "$id" == "$config_digest" ]] || fail "pulled image ID $id is not the config digest $config_digest"
+push_and_pull "$work/push.sh" "$repo" "$config_digest"
 logged "$DOCKER" run --rm -v bookstore-data:/app/data "$ref" migrate
 serve pulled "$ref" -v bookstore-data:/app/data --
 check_site
@@ -121,14 +97,9 @@ unserve loaded
 echo "   bookstore:latest is $id and serves the same site"
 
 echo "== 3. Heroku's build path: docker build of the generated Dockerfile"
-mkdir -p "$work/heroku"
-cp "$bin/heroku/Dockerfile" "$bin/heroku/heroku.yml" "$work/heroku/"
-grep -qx "FROM $ref" "$work/heroku/Dockerfile" || fail "the Dockerfile is not FROM the pushed digest: $(grep FROM "$work/heroku/Dockerfile")"
 logged "$DOCKER" rmi bookstore:latest
-logged "$DOCKER" build -t bookstore-heroku:e2e "$work/heroku"
-built=$("$DOCKER" image inspect -f '{{.Id}}' bookstore-heroku:e2e)
 # FROM alone adds nothing: what Heroku builds is the image Bazel built and this test ran.
-[[ "$built" == "$config_digest" ]] || fail "docker build made $built, not the pushed image $config_digest"
+heroku_docker_build "$bin/heroku" "$ref" bookstore-heroku:e2e "$config_digest"
 yaml_get() { /usr/bin/python3 -c 'import sys, yaml, json; d = yaml.safe_load(open(sys.argv[1])); print(json.dumps(eval(sys.argv[2], {}, {"d": d})))' "$work/heroku/heroku.yml" "$1"; }
 release=$(yaml_get 'd["release"]["command"]')
 web=$(yaml_get 'd["run"]["web"]' | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin))')
@@ -147,9 +118,7 @@ pg_target=//examples/postgres:load
 if ! bazel query "$pg_target" >/dev/null 2>&1; then
   echo "   not run: no $pg_target (the PostgreSQL image built from pinned packages) in this tree"
 else
-  mkdir -p "$work/compose"
-  cp "$bin/compose/compose.yaml" "$bin/compose/compose.prod.yaml" "$work/compose/"
-  db_image=$(/usr/bin/python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["services"]["db"]["image"])' "$work/compose/compose.yaml")
+  db_image=$(compose_db_image "$bin/compose")
   STOWAGE_LOADER=$DOCKER logged bazel run "${D[@]}" "$pg_target" -- --quiet
   "$DOCKER" image inspect "$db_image" >/dev/null 2>&1 || fail "the PostgreSQL image is not tagged $db_image"
   compose=(docker-compose -p bookstore-e2e -f "$work/compose/compose.yaml" -f "$work/compose/compose.prod.yaml")
@@ -161,9 +130,8 @@ else
   check_site
   body=$(get http://127.0.0.1:8000/api/books)
   /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["count"] >= 1, d' "$body" || fail "no books from PostgreSQL"
-  logged "${compose[@]}" down -v
+  compose_down bookstore-e2e "${compose[@]}"
   [[ -z "$("$DOCKER" ps -aq)" ]] || fail "containers left after down -v"
-  [[ -z "$("$DOCKER" volume ls -q --filter label=com.docker.compose.project=bookstore-e2e)" ]] || fail "volumes left after down -v"
   echo "   web on $db_image: migrate, book list through the web service; down -v left nothing"
 fi
 

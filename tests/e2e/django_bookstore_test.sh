@@ -4,41 +4,33 @@
 # bridge, its own roots, socket and network namespace) and by docker-compose (issue 15):
 #  1. push to a registry in the engine's namespace, `docker pull` by digest (the image ID is the
 #     config digest Bazel wrote);
-#  2. Django's own `manage.py collectstatic` inside the pulled image, into a scratch directory:
-#     the same names, staticfiles.json and bytes as the static layer stowage built (read from
-#     the layer blob itself), the admin's files included;
-#  3. the release command (`python manage.py migrate`), then Gunicorn as the image's non-root
+#  2. Heroku's build path: `docker build` of the generated Dockerfile after the pulled image is
+#     removed (the build pulls it again; the same image ID);
+#  3. Django's own `manage.py collectstatic` inside the image, into a scratch directory: the same
+#     names, staticfiles.json and bytes as the static layer stowage built (read from the layer
+#     blob itself), the admin's files included. It is the slowest step (Python compresses every
+#     file), so its container runs while steps 4 to 7 do and is compared at the end;
+#  4. the release command (`python manage.py migrate`), then Gunicorn as the image's non-root
 #     user: the book list, a book's page, the admin login, sign-up (a POST with its CSRF token
 #     creates an account) and a hashed admin stylesheet served by WhiteNoise (immutable, br);
-#  4. `stowage check --url` against the container (HSTS, the X-Forwarded-Proto redirect, secure
+#  5. `stowage check --url` against the container (HSTS, the X-Forwarded-Proto redirect, secure
 #     cookies, DENY, nosniff, no debug 404) and `manage.py check --deploy` inside it: no issue;
-#  5. Heroku's path: `docker build` of the generated Dockerfile (the same image ID), the release
-#     command and heroku.yml's web command under /bin/sh with Heroku's $PORT;
-#  6. `docker-compose up` of compose.yaml + compose.prod.yaml with the db service on the
-#     PostgreSQL image stowage builds from pinned packages (//examples/postgres:load), the release
-#     command through `docker-compose run`, the book list through the web service (its rows
-#     read from PostgreSQL), `docker-compose down -v`.
+#  6. the Heroku-built image: the release command and heroku.yml's web command under /bin/sh
+#     with Heroku's $PORT;
+#  7. `docker-compose up` of compose.yaml + compose.prod.yaml with the db service on the
+#     PostgreSQL image stowage builds from pinned packages (//examples/postgres:load, loaded in
+#     the background from step 1 on), the release command through `docker-compose run`, the
+#     book list through the web service (its rows read from PostgreSQL), `docker-compose down -v`.
 # Skips with a message only when the kernel refuses to run dockerd. Leaves nothing running.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 source scripts/lib/services.sh
 source scripts/lib/dockerd.sh
+source scripts/lib/docker_e2e.sh
 export PATH=/usr/bin:$PATH  # Debian's docker CLI and Python
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/stowage-django.XXXXXX")
-chmod 755 "$work"
-cleanup() {
-  stop_dockerd
-  if [[ -n "${KEEP_WORK:-}" ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  [[ -f "$work/last.log" ]] && tail -n 20 "$work/last.log" >&2
-  exit 1
-}
-logged() { "$@" >"$work/last.log" 2>&1 || fail "$*"; }
+docker_e2e_init django
 t0=$(date +%s)
 step() { echo "== $* (at $(($(date +%s) - t0))s)"; }
 
@@ -46,47 +38,44 @@ repo=127.0.0.1:5000/django-bookstore  # the default DJANGO_BOOKSTORE_REPOSITORY 
 D=(--define=DJANGO_BOOKSTORE_REPOSITORY=$repo)
 P=//examples/django_bookstore
 
-step "build: image, static layer, push launcher, Heroku and Compose manifests, PostgreSQL image"
+step "build: image, static layer, push and load launchers, Heroku and Compose manifests"
 logged bazel build "${D[@]}" //builder:stowage $P:image $P:static_layer $P:heroku $P:compose //examples/postgres:load
 logged bazel run "${D[@]}" --script_path="$work/push.sh" $P:push
+logged bazel run --script_path="$work/postgres_load.sh" //examples/postgres:load
 stowage=$ROOT/bazel-bin/builder/stowage
 bin=$ROOT/bazel-bin/examples/django_bookstore
 config_digest="sha256:$(sha256sum "$bin/image.config.json" | cut -d' ' -f1)"
 
-step "start dockerd"
-rc=0
-start_dockerd "$work/docker" || rc=$?
-if ((rc == 2)); then echo "SKIP: django_bookstore: $DOCKERD_SKIP_REASON"; exit 0; fi
-((rc == 0)) || fail "dockerd did not start"
-start_docker_registry || fail "no registry in the engine's namespace"
-"$DOCKER" network create django-e2e >/dev/null
+# The static layer as the image has it, unpacked while the engine starts.
+mkdir -p "$work/collected" "$work/layer"
+chmod 777 "$work/collected"  # the image's user (uid 10001) writes it
+blob=$(ls "$bin"/static_layer.tar*)  # the layer blob oci_image references (tar+gzip)
+docker_e2e_background "$work/layer.log" tar -xf "$blob" -C "$work/layer"
+untar=$!
 
+step "start dockerd"
+docker_e2e_start_engine django_bookstore django-e2e
 secret=$(openssl rand -base64 48 | tr -d '\n/+=')
 https=(-H "X-Forwarded-Proto: https")
 base=http://127.0.0.1:8000
 
 step "1. push, docker pull by digest"
-in_docker_net "$work/push.sh" --repository "$repo" --tag latest >"$work/push.log" 2>&1 || { cat "$work/push.log"; fail "push"; }
-ref=$(grep -E "^$repo@sha256:[0-9a-f]{64}$" "$work/push.log" | tail -n 1)
-[[ -n "$ref" ]] || fail "push printed no reference"
-logged "$DOCKER" pull "$ref"
-id=$("$DOCKER" image inspect -f '{{.Id}}' "$ref")
-[[ "$id" == "$config_digest" ]] || fail "pulled image ID $id is not the config digest $config_digest"
+push_and_pull "$work/push.sh" "$repo" "$config_digest"
 echo "   $ref (ID = config digest, $("$DOCKER" image inspect -f '{{.Size}}' "$ref") bytes unpacked)"
+# Compose's database image, loaded while the steps before Compose run.
+docker_e2e_background "$work/postgres_load.log" env STOWAGE_LOADER="$DOCKER" "$work/postgres_load.sh" --quiet
+postgres_load=$!
 
-step "2. manage.py collectstatic inside the image vs the static layer stowage built"
-mkdir -p "$work/collected" "$work/layer"
-chmod 777 "$work/collected"  # the image's user (uid 10001) writes it
-logged "$DOCKER" run --rm -e SECRET_KEY="$secret" -e STATIC_ROOT=/scratch -v "$work/collected:/scratch" \
-  "$ref" python manage.py collectstatic --noinput
-grep -q "static files copied to '/scratch'" "$work/last.log" || fail "collectstatic did not report its copy"
-blob=$(ls "$bin"/static_layer.tar*)  # the layer blob oci_image references (tar+gzip)
-tar -xf "$blob" -C "$work/layer"
-/usr/bin/python3 scripts/lib/compare_static_trees.py "$work/collected" "$work/layer/app/staticfiles" ||
-  fail "Django's collectstatic in the image differs from the static layer"
-[[ -f "$work/layer/app/staticfiles/admin/css/base.css" ]] || fail "the admin's static files are not in the layer"
+step "2. Heroku's build path: docker build of the generated Dockerfile"
+grep -q "^# the release phase does not run collectstatic" "$bin/heroku/heroku.yml" || fail "heroku.yml does not say collectstatic ran at build time"
+heroku_docker_build "$bin/heroku" "$ref" django-heroku:e2e "$config_digest"
+echo "   built $built after removing $ref (the build pulled it again)"
 
-step "3. release command, then Gunicorn"
+step "3. manage.py collectstatic inside the image (runs while steps 4 to 7 do)"
+"$DOCKER" run -d --name collectstatic -e SECRET_KEY="$secret" -e STATIC_ROOT=/scratch -v "$work/collected:/scratch" \
+  "$ref" python manage.py collectstatic --noinput >/dev/null || fail "docker run collectstatic"
+
+step "4. release command, then Gunicorn"
 logged "$DOCKER" run --rm -e SECRET_KEY="$secret" -v django-data:/app/data "$ref" python manage.py migrate --noinput
 grep -q "Applying books.0002_seed_books... OK" "$work/last.log" || fail "migrate did not seed the books"
 "$DOCKER" run -d --name web --network django-e2e -p 8000:8000 -e SECRET_KEY="$secret" \
@@ -132,7 +121,7 @@ code=$(in_docker_net curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -b "
   fail "the signed-up account is not in the database"
 echo "   sign-up: POST with CSRF token -> $code; the account exists"
 
-step "4. deployment checks against the running container"
+step "5. deployment checks against the running container"
 in_docker_net "$stowage" check --url "$base/" >"$work/check.log" 2>&1 || { cat "$work/check.log"; fail "stowage check --url found errors"; }
 sed 's/^/   /' "$work/check.log" | tail -n 5
 "$DOCKER" exec web python manage.py check --deploy --fail-level WARNING >"$work/deploy.log" 2>&1 ||
@@ -141,15 +130,7 @@ grep -q "System check identified no issues" "$work/deploy.log" || { cat "$work/d
 echo "   manage.py check --deploy (production settings): $(cat "$work/deploy.log")"
 "$DOCKER" rm -f web >/dev/null
 
-step "5. Heroku's build path: docker build of the generated Dockerfile"
-mkdir -p "$work/heroku"
-cp "$bin/heroku/Dockerfile" "$bin/heroku/heroku.yml" "$work/heroku/"
-grep -qx "FROM $ref" "$work/heroku/Dockerfile" || fail "the Dockerfile is not FROM the pushed digest"
-grep -q "^# the release phase does not run collectstatic" "$work/heroku/heroku.yml" || fail "heroku.yml does not say collectstatic ran at build time"
-logged "$DOCKER" rmi "$ref"
-logged "$DOCKER" build -t django-heroku:e2e "$work/heroku"
-built=$("$DOCKER" image inspect -f '{{.Id}}' django-heroku:e2e)
-[[ "$built" == "$config_digest" ]] || fail "docker build made $built, not the pushed image"
+step "6. the Heroku-built image: release, then the web process on \$PORT"
 mapfile -t release < <(/usr/bin/python3 -c 'import sys, yaml; print("\n".join(yaml.safe_load(open(sys.argv[1]))["release"]["command"]))' "$work/heroku/heroku.yml")
 web=$(/usr/bin/python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["run"]["web"])' "$work/heroku/heroku.yml")
 logged "$DOCKER" run --rm -e SECRET_KEY="$secret" -v heroku-data:/app/data django-heroku:e2e "${release[@]}"
@@ -158,13 +139,11 @@ logged "$DOCKER" run --rm -e SECRET_KEY="$secret" -v heroku-data:/app/data djang
 wait_for_docker_net_http "$base/" 60 || { "$DOCKER" logs heroku 2>&1 | tail; fail "the web process does not listen on \$PORT"; }
 get "$base/books/" | grep -q "Django for Professionals" || fail "the Heroku-built web process does not list books"
 "$DOCKER" rm -f heroku >/dev/null
-echo "   built $built; release: ${release[*]}; web: $web (PORT=5123)"
+echo "   release: ${release[*]}; web: $web (PORT=5123)"
 
-step "6. docker-compose up: compose.yaml + compose.prod.yaml, PostgreSQL from pinned packages"
-mkdir -p "$work/compose"
-cp "$bin/compose/compose.yaml" "$bin/compose/compose.prod.yaml" "$work/compose/"
-db_image=$(/usr/bin/python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["services"]["db"]["image"])' "$work/compose/compose.yaml")
-STOWAGE_LOADER=$DOCKER logged bazel run //examples/postgres:load
+step "7. docker-compose up: compose.yaml + compose.prod.yaml, PostgreSQL from pinned packages"
+db_image=$(compose_db_image "$bin/compose")
+wait "$postgres_load" || { cat "$work/postgres_load.log"; fail "loading //examples/postgres:load"; }
 "$DOCKER" image inspect "$db_image" >/dev/null 2>&1 || fail "the PostgreSQL image is not tagged $db_image"
 compose=(docker-compose -p django-e2e -f "$work/compose/compose.yaml" -f "$work/compose/compose.prod.yaml")
 export SECRET_KEY=$secret
@@ -174,9 +153,19 @@ wait_for_docker_net_http "$base/" 60 || { "${compose[@]}" logs --tail 20 >&2; fa
 check_site
 rows=$("${compose[@]}" exec -T db psql -U postgres -d postgres -tAc "select count(*) from books_book") || fail "psql in the db service"
 [[ "$rows" -ge 3 ]] || fail "the books are not in PostgreSQL ($rows rows)"
-logged "${compose[@]}" down -v
-[[ -z "$("$DOCKER" ps -aq --filter label=com.docker.compose.project=django-e2e)" ]] || fail "containers left after down -v"
-[[ -z "$("$DOCKER" volume ls -q --filter label=com.docker.compose.project=django-e2e)" ]] || fail "volumes left after down -v"
+compose_down django-e2e "${compose[@]}"
 echo "   web + db ($db_image): migrate, $rows books read from PostgreSQL through the web service; down -v left nothing"
 
-echo "PASS django_bookstore"
+step "3. (end) collectstatic in the image vs the static layer stowage built"
+status=$(timeout 600 "$DOCKER" wait collectstatic) || fail "collectstatic did not end within 600s"
+"$DOCKER" logs collectstatic >"$work/last.log" 2>&1
+[[ "$status" == 0 ]] || fail "collectstatic exited with $status"
+grep -q "static files copied to '/scratch'" "$work/last.log" || fail "collectstatic did not report its copy"
+"$DOCKER" rm collectstatic >/dev/null
+wait "$untar" || { cat "$work/layer.log"; fail "unpacking $blob"; }
+/usr/bin/python3 scripts/lib/compare_static_trees.py "$work/collected" "$work/layer/app/staticfiles" ||
+  fail "Django's collectstatic in the image differs from the static layer"
+[[ -f "$work/layer/app/staticfiles/admin/css/base.css" ]] || fail "the admin's static files are not in the layer"
+echo "   $(grep -o "[0-9]* static files copied to '/scratch'[^.]*" "$work/last.log"): the same tree as the layer"
+
+echo "PASS django_bookstore (in $(($(date +%s) - t0))s)"
