@@ -7,7 +7,7 @@ load("//rules:providers.bzl", _DebLayerInfo = "DebLayerInfo", _DebPackagesInfo =
 load("//rules/private:cc_toolchain_repository.bzl", _stowage_cc_toolchain = "stowage_cc_toolchain")
 load("//rules/private:check.bzl", _deploy_check_test = "deploy_check_test")
 load("//rules/private:compose.bzl", _ComposeInfo = "ComposeInfo", _compose_file = "compose_file")
-load("//rules/private:deb_layer.bzl", _deb_layer = "deb_layer")
+load("//rules/private:deb_layer.bzl", _deb_layer = "deb_layer", _deb_layer_rule = "deb_layer_rule")
 load("//rules/private:deb_lock.bzl", _deb_lock = "deb_lock")
 load("//rules/private:deb_repositories.bzl", _deb_packages = "deb_packages")
 load("//rules/private:heroku.bzl", _HerokuAppInfo = "HerokuAppInfo", _heroku_app = "heroku_app", _heroku_release = "heroku_release")
@@ -51,6 +51,7 @@ runtime_closure = _runtime_closure
 deb_lock = _deb_lock
 deb_packages = _deb_packages
 deb_layer = _deb_layer
+deb_layer_rule = _deb_layer_rule
 
 # Django static assets and deployment.
 static_assets = _static_assets

@@ -262,15 +262,69 @@ class Planner {
                                    "the CA bundle of ca-certificates"));
     }
     if (packages_here_.count("base-passwd") != 0) {
-      // base-passwd's preinst: /etc/passwd and /etc/group from its masters.
-      for (const char* name : {"passwd", "group"}) {
-        ASSIGN_OR_RETURN(std::string master,
-                         Contents(absl::StrCat("usr/share/base-passwd/", name, ".master")));
-        RETURN_IF_ERROR(AddGenerated(absl::StrCat("etc/", name), master,
-                                     absl::StrCat("/etc/", name, " of base-passwd")));
+      // base-passwd's preinst: /etc/passwd and /etc/group from its masters; then what
+      // `adduser --system` would add for the declared accounts.
+      ASSIGN_OR_RETURN(std::string passwd, Contents("usr/share/base-passwd/passwd.master"));
+      ASSIGN_OR_RETURN(std::string group, Contents("usr/share/base-passwd/group.master"));
+      ASSIGN_OR_RETURN(AccountFiles files,
+                       MergeAccounts(passwd, group, spec_.users, "base-passwd's"));
+      RETURN_IF_ERROR(AddGenerated("etc/passwd", files.passwd, "/etc/passwd of base-passwd"));
+      RETURN_IF_ERROR(AddGenerated("etc/group", files.group, "/etc/group of base-passwd"));
+      RETURN_IF_ERROR(AddHomes());
+    } else if (!spec_.users.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "users (", spec_.users.front().name,
+          "...) need base-passwd in this layer: its masters give root and the system accounts "
+          "they are added to (add the hub's base-passwd target to packages)"));
+    }
+    return absl::OkStatus();
+  }
+
+  // Each account's home: a directory of its own (0755), made with its parents when no package
+  // ships it; a directory a package ships changes owner, as adduser would chown it.
+  absl::Status AddHomes() {
+    for (const Account& a : spec_.users) {
+      if (!HasHomeDirectory(a)) continue;
+      std::string where = absl::StrCat("the home of user ", a.name);
+      if (spec_.merged_usr && IsMergedDir(TopComponent(a.home))) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("/", a.home, ", ", where, ", is under a merged /usr link (/",
+                         TopComponent(a.home), " -> usr/", TopComponent(a.home), ")"));
+      }
+      for (size_t slash = a.home.find('/'); slash != std::string::npos;
+           slash = a.home.find('/', slash + 1)) {
+        std::string parent = a.home.substr(0, slash);
+        auto it = placed_.find(parent);
+        if (it != placed_.end() && it->second.entry.type != DebEntryType::kDirectory) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              it->second.package, " ships /", parent, " as ", TypeName(it->second.entry.type),
+              ", which ", where, " (/", a.home, ") needs as a directory"));
+        }
+        if (it == placed_.end()) RETURN_IF_ERROR(Place(Directory(parent, 0, 0), where));
+      }
+      auto it = placed_.find(a.home);
+      if (it == placed_.end()) {
+        RETURN_IF_ERROR(Place(Directory(a.home, a.uid, a.gid), where));
+      } else if (it->second.entry.type == DebEntryType::kDirectory) {
+        it->second.entry.uid = a.uid;
+        it->second.entry.gid = a.gid;
+      } else {
+        return absl::InvalidArgumentError(absl::StrCat(it->second.package, " ships /", a.home,
+                                                       " as ", TypeName(it->second.entry.type),
+                                                       ", which is ", where));
       }
     }
     return absl::OkStatus();
+  }
+
+  static DebEntry Directory(const std::string& path, int64_t uid, int64_t gid) {
+    DebEntry d;
+    d.type = DebEntryType::kDirectory;
+    d.path = path;
+    d.mode = 0755;
+    d.uid = uid;
+    d.gid = gid;
+    return d;
   }
 
   absl::Status AddDpkgDatabase() {
@@ -371,8 +425,8 @@ absl::StatusOr<PackageLayerSpec> ParsePackageLayerSpec(const json& j,
                                                        const char* source_date_epoch) {
   JsonView spec_view(j, "package layer spec");
   RETURN_IF_ERROR(spec_view.ExpectObject());
-  RETURN_IF_ERROR(spec_view.OnlyKeys(
-      {"below", "compression", "excludePaths", "level", "mergedUsr", "mtime", "packages"}));
+  RETURN_IF_ERROR(spec_view.OnlyKeys({"below", "compression", "excludePaths", "level", "mergedUsr",
+                                      "mtime", "packages", "users"}));
   PackageLayerSpec spec;
   ASSIGN_OR_RETURN(spec.packages, ParsePackages(spec_view, "packages"));
   ASSIGN_OR_RETURN(spec.below, ParsePackages(spec_view, "below"));
@@ -384,6 +438,8 @@ absl::StatusOr<PackageLayerSpec> ParsePackageLayerSpec(const json& j,
     if (path.empty()) return absl::InvalidArgumentError("excludePaths cannot exclude \"/\"");
     spec.exclude_paths.push_back(path);
   }
+  ASSIGN_OR_RETURN(std::vector<JsonView> users, spec_view.OptionalArray("users", 1001));
+  ASSIGN_OR_RETURN(spec.users, ParseAccounts(users));
   if (spec_view.Has("compression")) {
     ASSIGN_OR_RETURN(spec.compression, spec_view.RequiredString("compression", 16));
   }

@@ -6,7 +6,8 @@
 //    are fine; for directories the first package in name order sets the attributes);
 //  - what maintainer scripts would have made, done here reproducibly: the CA bundle
 //    /etc/ssl/certs/ca-certificates.crt (ca-certificates' update-ca-certificates, every
-//    certificate in name order) and /etc/passwd and /etc/group (base-passwd's masters);
+//    certificate in name order) and /etc/passwd and /etc/group (base-passwd's masters, then
+//    the accounts the spec declares, each with its home directory: builder/deb/accounts.h);
 //  - dpkg's database: /var/lib/dpkg/status.d/<name> per package (what image scanners read,
 //    as in distroless images), /var/lib/dpkg/info/<name>.list and .md5sums, and
 //    /var/lib/dpkg/status listing these packages and those of the layers below, so that
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "builder/deb/accounts.h"
 #include "builder/tar/layer_spec.h"
 #include "nlohmann/json.hpp"
 
@@ -38,6 +40,7 @@ struct PackageLayerSpec {
   std::vector<LayerPackage> below;     // installed by layers below (dpkg status only)
   bool merged_usr = true;
   std::vector<std::string> exclude_paths;  // normalized; a path and everything under it
+  std::vector<Account> users;              // added to base-passwd's passwd and group
   std::optional<std::string> compression;
   std::optional<int> level;
   int64_t mtime = 0;

@@ -4,7 +4,10 @@ Starlark only chooses the packages (the closures of `packages`, minus `exclude_p
 what the `below` layers install) and writes them down as a JSON spec (docs/formats.md,
 "Package layer spec"); `stowage deb layer` reads the .deb files and does the rest in one
 sandboxed action: merged /usr, conflicts, the CA bundle and passwd/group that maintainer
-scripts would make, and dpkg's database."""
+scripts would make (with the accounts `users` declares), and dpkg's database.
+
+`deb_layer` is a macro over `deb_layer_rule`: it checks `users` (a list of dicts, which no rule
+attribute can hold) and hands each account to the rule as one JSON object."""
 
 load("//rules:providers.bzl", "DebLayerInfo", "DebPackagesInfo", "LayerInfo")
 load("//rules/private:toolchain.bzl", "STOWAGE_TOOLCHAIN_TYPE", "run_stowage")
@@ -66,6 +69,8 @@ def _deb_layer_impl(ctx):
         "mergedUsr": ctx.attr.merged_usr,
         "packages": [_entry(p) for p in packages],
     }
+    if ctx.attr.users:
+        spec["users"] = [json.decode(u) for u in ctx.attr.users]
     if ctx.attr.level >= 0:
         spec["level"] = ctx.attr.level
     if ctx.attr.mtime >= 0:
@@ -91,9 +96,9 @@ def _deb_layer_impl(ctx):
         ),
     ]
 
-deb_layer = rule(
+deb_layer_rule = rule(
     implementation = _deb_layer_impl,
-    doc = "A layer of locked Debian packages, with dpkg's status records. See docs/deb.md.",
+    doc = "A layer of locked Debian packages, with dpkg's status records. See docs/deb.md; `deb_layer` is the macro most BUILD files call.",
     attrs = {
         "packages": attr.label_list(
             providers = [DebPackagesInfo],
@@ -109,6 +114,52 @@ deb_layer = rule(
         "compression": attr.string(default = "gzip", values = ["gzip", "zstd", "none"], doc = "Layer compression."),
         "level": attr.int(default = -1, doc = "Compression level; -1 for the tool's default."),
         "mtime": attr.int(default = -1, doc = "Entry mtime in seconds; -1 for SOURCE_DATE_EPOCH or 0."),
+        "users": attr.string_list(doc = "Accounts added to base-passwd's /etc/passwd and /etc/group, one JSON object each (deb_layer's `users`, encoded)."),
     },
     toolchains = [STOWAGE_TOOLCHAIN_TYPE],
 )
+
+_USER_KEYS = {
+    "gecos": "string",
+    "gid": "int",
+    "group": "string",
+    "home": "string",
+    "name": "string",
+    "shell": "string",
+    "uid": "int",
+}
+
+def deb_layer(name, users = None, **kwargs):
+    """A layer of locked Debian packages (deb_layer_rule), with the accounts an image runs as.
+
+    Example: `users = [{"name": "django", "uid": 10001, "home": "/home/django"}]` with
+    `@hub//amd64:base-passwd` among `packages` gives an /etc/passwd and /etc/group that hold
+    base-passwd's entries (root, daemon, ..., nobody) and then
+    `django:*:10001:10001::/home/django:/usr/sbin/nologin` and `django:*:10001:`, and a
+    /home/django directory owned by 10001:10001. See docs/deb.md, "Accounts".
+
+    Args:
+      name: the layer target.
+      users: a list of dicts, one per account, in the order the files list them:
+        `name` and `uid` (required); `gid` (default: the uid; a group with that gid is joined,
+        else one is created), `group` (the created group's name; default: the user's name),
+        `home` (default "/nonexistent", which makes no directory; any other home is made,
+        owned by the account, or takes that owner when a package ships it), `shell` (default
+        "/usr/sbin/nologin") and `gecos` (default empty). Names and ids must not clash with
+        base-passwd's or each other's. Needs base-passwd in this layer's `packages`.
+      **kwargs: every deb_layer_rule attribute (packages, exclude_packages, below, ...).
+    """
+    encoded = []
+    for user in users or []:
+        if type(user) != "dict":
+            fail("deb_layer(%s): each of users is a dict, got %r" % (name, user))
+        for key, value in user.items():
+            if key not in _USER_KEYS:
+                fail("deb_layer(%s): users: unknown key %r (known: %s)" % (name, key, ", ".join(sorted(_USER_KEYS.keys()))))
+            if type(value) != _USER_KEYS[key]:
+                fail("deb_layer(%s): users: %s must be a %s, got %r" % (name, key, _USER_KEYS[key], value))
+        for key in ["name", "uid"]:
+            if key not in user:
+                fail("deb_layer(%s): users: %r has no %s" % (name, user, key))
+        encoded.append(json.encode(user))
+    deb_layer_rule(name = name, users = encoded, **kwargs)

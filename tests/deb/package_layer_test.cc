@@ -190,6 +190,79 @@ TEST_F(PackageLayerTest, WhatMaintainerScriptsWouldWrite) {
   EXPECT_FALSE(Plan(spec).ok());
 }
 
+// deb_layer's `users`: after base-passwd's entries, with their homes (made with their parents,
+// or a shipped directory taking the account as owner), from the spec's JSON.
+TEST_F(PackageLayerTest, DeclaredAccounts) {
+  LayerPackage base_passwd =
+      Deb("base-passwd", "3.6",
+          {{"/usr/share/base-passwd/passwd.master", "root:x:0:0::/root:/bin/sh\n"},
+           {"/usr/share/base-passwd/group.master", "root:x:0:\n"}});
+  LayerPackage svc = Deb("svc", "1", {{"/var/lib/svc/README", "state lives here"}});
+  auto spec = ParsePackageLayerSpec(
+      nlohmann::json{
+          {"packages",
+           {{{"deb", base_passwd.deb},
+             {"name", "base-passwd"},
+             {"version", "3.6"},
+             {"architecture", "amd64"}},
+            {{"deb", svc.deb}, {"name", "svc"}, {"version", "1"}, {"architecture", "amd64"}}}},
+          {"users",
+           {{{"name", "django"}, {"uid", 10001}, {"home", "/home/django"}},
+            {{"name", "svc"}, {"uid", 999}, {"home", "/var/lib/svc"}},
+            {{"name", "nobody2"}, {"uid", 10002}}}}},
+      nullptr);
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  auto planned = Plan(*spec);
+  ASSERT_TRUE(planned.ok()) << planned.status();
+  auto entries = ByPath(*planned);
+  EXPECT_EQ(Contents(entries["etc/passwd"]),
+            "root:x:0:0::/root:/bin/sh\n"
+            "django:*:10001:10001::/home/django:/usr/sbin/nologin\n"
+            "svc:*:999:999::/var/lib/svc:/usr/sbin/nologin\n"
+            "nobody2:*:10002:10002::/nonexistent:/usr/sbin/nologin\n");
+  EXPECT_EQ(Contents(entries["etc/group"]),
+            "root:x:0:\ndjango:*:10001:\nsvc:*:999:\nnobody2:*:10002:\n");
+  ASSERT_EQ(entries.count("home"), 1u);
+  EXPECT_EQ(entries["home"].type, SpecEntryType::kDirectory);
+  EXPECT_EQ(*entries["home"].attrs.uid, 0);
+  ASSERT_EQ(entries.count("home/django"), 1u);
+  EXPECT_EQ(entries["home/django"].type, SpecEntryType::kDirectory);
+  EXPECT_EQ(*entries["home/django"].attrs.mode, 0755u);
+  EXPECT_EQ(*entries["home/django"].attrs.uid, 10001);
+  EXPECT_EQ(*entries["home/django"].attrs.gid, 10001);
+  EXPECT_EQ(*entries["var/lib/svc"].attrs.uid, 999);  // shipped by svc, chowned
+  EXPECT_EQ(*entries["var/lib/svc"].attrs.gid, 999);
+  EXPECT_EQ(*entries["var/lib/svc/README"].attrs.uid, 0);  // only the directory itself
+  EXPECT_EQ(entries.count("nonexistent"), 0u);
+
+  // Planning twice gives the same entries (nothing depends on time or order of discovery).
+  auto again = Plan(*spec);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(Contents(ByPath(*again)["etc/passwd"]), Contents(entries["etc/passwd"]));
+
+  // No base-passwd: no masters to add to.
+  PackageLayerSpec alone = *spec;
+  alone.packages = {svc};
+  planned = Plan(alone);
+  ASSERT_FALSE(planned.ok());
+  EXPECT_NE(planned.status().message().find("need base-passwd"), std::string::npos)
+      << planned.status();
+  // A home a package ships as a file, a home under merged /usr's /bin, a clash with the masters.
+  PackageLayerSpec bad = *spec;
+  bad.users = {bad.users[1]};
+  bad.users[0].home = "var/lib/svc/README";
+  planned = Plan(bad);
+  ASSERT_FALSE(planned.ok());
+  EXPECT_NE(planned.status().message().find("svc 1 (amd64) ships /var/lib/svc/README as a file"),
+            std::string::npos)
+      << planned.status();
+  bad.users[0].home = "bin/svc";
+  EXPECT_FALSE(Plan(bad).ok());
+  bad.users[0].home = "var/lib/svc";
+  bad.users[0].name = "root";
+  EXPECT_FALSE(Plan(bad).ok());
+}
+
 TEST_F(PackageLayerTest, BelowLayersAndTheLockIdentity) {
   LayerPackage base = Deb("libbase", "2.0", {{"/usr/lib/libbase.so", "b"}}, "Multi-Arch: same\n");
   LayerPackage app = Deb("app", "1.0", {{"/usr/bin/app", "a"}, {"/etc/app.conf", "c"}});

@@ -11,8 +11,9 @@
 #     blob itself), the admin's files included. It is the slowest step (Python compresses every
 #     file), so its container runs while steps 4 to 7 do and is compared at the end;
 #  4. the release command (`python manage.py migrate`), then Gunicorn as the image's non-root
-#     user: the book list, a book's page, the admin login, sign-up (a POST with its CSRF token
-#     creates an account) and a hashed admin stylesheet served by WhiteNoise (immutable, br);
+#     user, named in /etc/passwd after base-passwd's accounts and owning its home: the book
+#     list, a book's page, the admin login, sign-up (a POST with its CSRF token creates an
+#     account) and a hashed admin stylesheet served by WhiteNoise (immutable, br);
 #  5. `stowage check --url` against the container (HSTS, the X-Forwarded-Proto redirect, secure
 #     cookies, DENY, nosniff, no debug 404) and `manage.py check --deploy` inside it: no issue;
 #  6. the Heroku-built image: the release command and heroku.yml's web command under /bin/sh
@@ -85,6 +86,12 @@ pid=$("$DOCKER" inspect -f '{{.State.Pid}}' web)
 uid=$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")
 [[ "$uid" == 10001 ]] || fail "Gunicorn runs as uid $uid, want 10001"
 grep -q gunicorn "/proc/$pid/cmdline" || fail "the container's process is not Gunicorn: $(tr '\0' ' ' <"/proc/$pid/cmdline")"
+# The account as the image's /etc/passwd and /etc/group name it (deb_layer's users, after
+# base-passwd's entries): its name, group, home (a directory it owns), and the system accounts.
+who=$("$DOCKER" exec web python -c 'import os, pwd, grp; u = pwd.getpwuid(os.getuid())
+print(u.pw_name, grp.getgrgid(os.getgid()).gr_name, u.pw_dir, os.stat(u.pw_dir).st_uid, u.pw_shell,
+      pwd.getpwnam("root").pw_uid, grp.getgrnam("nogroup").gr_gid)') || fail "no passwd entry for the server's uid"
+[[ "$who" == "django django /home/django 10001 /usr/sbin/nologin 0 65534" ]] || fail "the image's accounts: $who"
 
 get() { in_docker_net curl -sf "${https[@]}" "$@"; }
 check_site() {  # the book list, a book, the admin login, a hashed admin stylesheet
