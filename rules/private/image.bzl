@@ -10,6 +10,7 @@ volumes a list or a comma-separated file; created a value or a file (docs/migrat
 """
 
 load("//rules:providers.bzl", "ImageInfo", "LayerInfo")
+load("//rules/private:platforms.bzl", "PlatformProbeInfo", "image_platform_transition")
 load("//rules/private:toolchain.bzl", "STOWAGE_TOOLCHAIN_TYPE", "run_stowage")
 
 # What a tar file's name says about its compression (rules_oci accepts these names).
@@ -80,6 +81,7 @@ def _file_path(target):
     return target.files.to_list()[0].path if target else ""
 
 def _image_spec(ctx, new_layers):
+    os, architecture, variant = _platform_fields(ctx)
     spec = {
         "format": ctx.attr.format,
         "layers": [
@@ -94,9 +96,9 @@ def _image_spec(ctx, new_layers):
         "labels": ctx.attr.labels,
         "annotations": ctx.attr.annotations,
         "stop_signal": ctx.attr.stop_signal,
-        "os": ctx.attr.os,
-        "architecture": ctx.attr.architecture,
-        "variant": ctx.attr.variant,
+        "os": os,
+        "architecture": architecture,
+        "variant": variant,
         "created": ctx.attr.created,
     }
 
@@ -117,10 +119,28 @@ def _image_spec(ctx, new_layers):
         spec["healthcheck"] = healthcheck
     elif ctx.attr.healthcheck_options:
         fail("healthcheck_options needs healthcheck (the test command)")
-    if ctx.attr.base:
-        base = ctx.attr.base[ImageInfo]
+    if _base(ctx):
+        base = _base(ctx)[ImageInfo]
         spec["base"] = {"config": base.config.path, "manifest": base.manifest.path}
     return spec
+
+def _base(ctx):
+    # An attribute with a transition is a list, even of one label.
+    return ctx.attr.base[0] if ctx.attr.base else None
+
+def _platform_fields(ctx):
+    """os, architecture, variant: the attributes, else (for an image built for a platform by
+    `platform` or an index) the platform's, else empty (the base's, else linux/amd64)."""
+    probe = ctx.attr._platform_probe[0][PlatformProbeInfo]
+    os, architecture, variant = ctx.attr.os, ctx.attr.architecture, ctx.attr.variant
+    if probe.fixed:
+        if not probe.architecture:
+            fail("oci_image(%s): the platform %s has no @platforms//cpu constraint stowage knows; set architecture" % (ctx.label.name, probe.fixed))
+        os = os or probe.os
+        if not architecture:
+            architecture = probe.architecture
+            variant = variant or probe.variant
+    return os, architecture, variant
 
 def _oci_image_impl(ctx):
     for key in ["entrypoint", "cmd"]:
@@ -144,8 +164,8 @@ def _oci_image_impl(ctx):
         if target:
             inputs += target.files.to_list()
     base_layers = []
-    if ctx.attr.base:
-        base = ctx.attr.base[ImageInfo]
+    if _base(ctx):
+        base = _base(ctx)[ImageInfo]
         inputs += [base.config, base.manifest]
         base_layers = base.layers
 
@@ -199,10 +219,14 @@ oci_image_rule = rule(
 Use it through the `oci_image` macro, which also accepts the rules_oci forms of its attributes
 and adds a `<name>.digest` target (a file holding the manifest digest, as rules_oci's).""",
     attrs = {
-        "base": attr.label(providers = [ImageInfo], doc = "An oci_image or oci_import (`@name` of an oci_pull works); none means scratch."),
-        "layers": attr.label_list(providers = [LayerInfo], doc = "Layers in stack order, added over the base's."),
+        "base": attr.label(providers = [ImageInfo], cfg = image_platform_transition, doc = "An oci_image or oci_import (`@name` of an oci_pull works); none means scratch."),
+        "layers": attr.label_list(providers = [LayerInfo], cfg = image_platform_transition, doc = "Layers in stack order, added over the base's."),
+        "platform": attr.label(doc = "Build the layers and base for this platform (a cc_binary in a layer is compiled by the C++ toolchain it selects, `@hub//:NAME` Debian packages are that architecture's); os, architecture and variant default to its constraints. Inside an oci_image_index with `platforms`, the index's platform wins."),
+        "_platform_probe": attr.label(default = "//rules/private:platform_probe", cfg = image_platform_transition, providers = [PlatformProbeInfo]),
+        "_allowlist_function_transition": attr.label(default = "@bazel_tools//tools/allowlists/function_transition_allowlist"),
         "tars": attr.label_list(
             allow_files = True,
+            cfg = image_platform_transition,
             doc = "Tar files (pkg_tar, genrule, download) added as layers after `layers`, in order. .tar, .tar.gz/.tgz and .tar.zst/.tzst are their own layer blob (nothing is copied); other compressions (xz, bzip2, ...) are recompressed to gzip. The content must be a tar archive.",
         ),
         "tars_compression": attr.string(
@@ -231,8 +255,8 @@ and adds a `<name>.digest` target (a file holding the manifest digest, as rules_
         "stop_signal": attr.string(doc = "StopSignal, e.g. \"SIGTERM\"."),
         "healthcheck": attr.string_list(doc = "Healthcheck test: [\"CMD\", ...], [\"CMD-SHELL\", \"...\"] or [\"NONE\"]."),
         "healthcheck_options": attr.string_dict(doc = "interval, timeout, start_period, start_interval (\"30s\"), retries."),
-        "os": attr.string(doc = "Default: the base's, else linux."),
-        "architecture": attr.string(doc = "Default: the base's, else amd64."),
+        "os": attr.string(doc = "Default: the platform's (`platform`, or an index's), else the base's, else linux."),
+        "architecture": attr.string(doc = "Default: the platform's (`platform`, or an index's), else the base's, else amd64."),
         "variant": attr.string(doc = "CPU variant, e.g. \"v8\"."),
         "format": attr.string(default = "oci", values = ["oci", "docker"], doc = "Manifest media types (\"docker\" for Heroku)."),
         "stamp": attr.bool(doc = "Take created/revision/source from workspace status (BUILD_TIMESTAMP, STABLE_GIT_COMMIT, STABLE_GIT_URL) and expand {KEY} in labels, annotations and created."),

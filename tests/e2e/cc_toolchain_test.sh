@@ -6,6 +6,8 @@
 #     bwrap (tmpfs / /dev/null over them), a C and C++ binary builds (no cache: every action
 #     runs), runs, says it was compiled by the pinned gcc, and every path in its .d dependency
 #     files is the workspace's own or inside the toolchain's repository.
+#     The same for linux/arm64 with the cross compiler: an AArch64 binary whose headers are the
+#     arm64 sysroot's, which prints the same under qemu-aarch64-static -L <that sysroot>.
 #  2. Outside the sandbox, a header from the host (an absolute #include, or -isystem /usr/include)
 #     fails the build: the toolchain's built-in include directories are only the repository's,
 #     so Bazel's inclusion check rejects any other header ("undeclared inclusion"), and an
@@ -88,12 +90,31 @@ mapfile -t dfiles < <(find "$bin/external/stowage/tests/cc_toolchain/_objs" -nam
 ((${#dfiles[@]} == 2)) || fail "expected 2 .d files, found ${#dfiles[@]}"
 deps=$(cat "${dfiles[@]}" | tr ' \\' '\n\n' | grep -v ':$' | grep -v '^$')
 n=$(grep -c . <<<"$deps")
-bad=$(grep -v -e '^external/stowage_cc_debian12/root/usr/' -e '^external/stowage/tests/cc_toolchain/' <<<"$deps" | grep -v '^bazel-out/.*\.o$' || true)
+bad=$(grep -v -e '^external/stowage_cc_debian12_amd64/root/usr/' -e '^external/stowage/tests/cc_toolchain/' <<<"$deps" | grep -v '^bazel-out/.*\.o$' || true)
 [[ -z "$bad" ]] || fail "paths outside the toolchain in the .d files: $bad"
 for want in include/c++/12/iostream include/stdio.h include/linux/limits.h lib/gcc/x86_64-linux-gnu/12/include/stddef.h; do
-  grep -qx "external/stowage_cc_debian12/root/usr/$want" <<<"$deps" || fail "no $want in the .d files"
+  grep -qx "external/stowage_cc_debian12_amd64/root/usr/$want" <<<"$deps" || fail "no $want in the .d files"
 done
 echo "   $n headers and sources, all from the toolchain's packages or the workspace"
+
+echo "== the same for linux/arm64 (the cross compiler), run under qemu-aarch64-static"
+(cd "$ws" && sandboxed "${B[@]}" build --platforms=@stowage//rules/cc:debian12_arm64 \
+  --symlink_prefix=arm64- @stowage//tests/cc_toolchain:hello) >"$work/arm64.log" 2>&1 ||
+  { tail -n 40 "$work/arm64.log"; fail "arm64 build with the host's files hidden"; }
+arm64_bin=$ws/arm64-bin/external/stowage/tests/cc_toolchain/hello
+machine=$(readelf -h "$arm64_bin" | sed -n 's/^ *Machine: *//p')
+[[ "$machine" == AArch64 ]] || fail "the arm64 hello is for $machine"
+readelf -p .comment "$arm64_bin" | grep -q 'GCC: (Debian 12.2.0-14' || fail "arm64 hello: $(readelf -p .comment "$arm64_bin")"
+arm64_root=$(cd "$ws" && "${B[@]}" info output_base 2>/dev/null)/external/stowage_cc_debian12_arm64/root
+out=$(qemu-aarch64-static -L "$arm64_root" "$arm64_bin")
+[[ "$out" == $'hello 4096\ngcc 12.2' ]] || fail "arm64 hello printed: $out"
+mapfile -t dfiles < <(find "$ws/arm64-bin/external/stowage/tests/cc_toolchain/_objs" -name '*.d')
+bad=$(cat "${dfiles[@]}" | tr ' \\' '\n\n' | grep -v ':$' | grep -v '^$' |
+  grep -v -e '^external/stowage_cc_debian12_arm64/root/usr/' -e '^external/stowage/tests/cc_toolchain/' -e '^bazel-out/.*\.o$' || true)
+[[ -z "$bad" ]] || fail "arm64: paths outside the toolchain in the .d files: $bad"
+grep -qx "external/stowage_cc_debian12_arm64/root/usr/include/aarch64-linux-gnu/bits/wordsize.h" \
+  < <(cat "${dfiles[@]}" | tr ' \\' '\n\n') || fail "arm64: the C library's arm64 headers are not what it compiled against"
+echo "   AArch64 binary from the pinned cross gcc; prints the same under qemu"
 
 echo "== 2. a host header fails the build"
 if (cd "$ws" && "${B[@]}" build --keep_going //leak:all) >"$work/leak.log" 2>&1; then
