@@ -50,8 +50,13 @@ for name, i in names.items():
     layer = layers[i]
     props = {p["name"]: p["value"] for p in layer["properties"]}
     assert props["stowage:bazel:target"].endswith("//examples/bookstore:" + name), props
-    blob = os.path.join(outdir, name + ".tar.gz")
-    assert layer["hashes"][0]["content"] == hashlib.sha256(open(blob, "rb").read()).hexdigest()
+    # The image may build a layer under a platform transition (oci_image(platform)): its tar is
+    # then in that configuration's bin directory, not outdir. The SBOM's digest must be one of
+    # the tars Bazel built for this target.
+    blobs = glob.glob(os.path.join(execroot, "bazel-out", "*", "bin", "examples", "bookstore", name + ".tar.gz"))
+    by_hash = {hashlib.sha256(open(b, "rb").read()).hexdigest(): b for b in blobs}
+    assert layer["hashes"][0]["content"] in by_hash, (name, layer["hashes"][0]["content"], blobs)
+    blob = by_hash[layer["hashes"][0]["content"]]
     want = {}
     with tarfile.open(blob) as t:
         for m in t:
