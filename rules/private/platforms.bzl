@@ -63,6 +63,25 @@ index_platforms_transition = transition(
     outputs = [_PLATFORMS, _FIXED],
 )
 
+_TOOL_CONFIGURATION = str(Label("//rules/private:tool_configuration"))
+
+def _tool_configuration_transition_impl(settings, attr):
+    return {_PLATFORMS: _TOOL_CONFIGURATION, _FIXED: ""}
+
+# The stowage toolchain's incoming transition, so the tool is compiled once. An image or index
+# transition sets --platforms and fixed_platform; Bazel carries both (and a hash of them that
+# names the output directory) into the execution configuration its tools are built in, so the
+# tool would be compiled again under every platform an index lists (measured: three times for
+# the bookstore's image and index). This transition gives every path the same two values; the
+# platform is one no build names otherwise, so the default path changes --platforms too and
+# all paths end in one configuration. The toolchain target has no actions of its own: its
+# binary is built from there in the execution configuration (cfg = "exec"), as before.
+tool_configuration_transition = transition(
+    implementation = _tool_configuration_transition_impl,
+    inputs = [],
+    outputs = [_PLATFORMS, _FIXED],
+)
+
 # @platforms//cpu constraint -> (OCI architecture, variant).
 _CPUS = [
     ("x86_64", "amd64", ""),

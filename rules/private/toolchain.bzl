@@ -12,6 +12,7 @@ name `//builder:stowage` themselves. The registered toolchain (stowage_dependenc
 """
 
 load("//rules/private:labels.bzl", "absolute_label")
+load("//rules/private:platforms.bzl", "tool_configuration_transition")
 
 STOWAGE_TOOLCHAIN_TYPE = str(Label("//rules:toolchain_type"))
 
@@ -27,6 +28,10 @@ def _stowage_toolchain_impl(ctx):
 
 stowage_toolchain = rule(
     implementation = _stowage_toolchain_impl,
+    # One configuration for the tool, whichever image or index asked for it: without this, the
+    # platform an image or index transitions to is carried into the execution configuration and
+    # the tool is compiled once per platform (platforms.bzl says why and how).
+    cfg = tool_configuration_transition,
     doc = """Provides the `stowage` binary to stowage's rules, for a `toolchain()` of type
 `@stowage//rules:toolchain_type`. See docs/toolchain.md.""",
     attrs = {
@@ -37,6 +42,7 @@ stowage_toolchain = rule(
             cfg = "exec",
             doc = "The tool: a cc_binary built from source, or a prebuilt file (stowage_prebuilt_toolchain).",
         ),
+        "_allowlist_function_transition": attr.label(default = "@bazel_tools//tools/allowlists/function_transition_allowlist"),
     },
 )
 
