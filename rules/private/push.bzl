@@ -9,12 +9,16 @@ load("//rules/private:make_vars.bzl", "expand_defines", "missing_define_message"
 load("//rules/private:sbom.bzl", "ProvenanceInfo", "SbomInfo")
 load("//rules/private:toolchain.bzl", "STOWAGE_TOOLCHAIN_TYPE", "stowage_tool")
 
-def _image_spec(image):
+def _linked_path(f, links):
+    return links.get(f.path, f).short_path
+
+def _image_spec(image, links = {}):
+    # links: File.path -> the File to name instead (an index's per-image symlinks).
     return {
-        "manifest": image.manifest.short_path,
-        "config": image.config.short_path,
+        "manifest": _linked_path(image.manifest, links),
+        "config": _linked_path(image.config, links),
         "layers": [
-            {"descriptor": layer.descriptor.short_path, "blob": layer.blob.short_path}
+            {"descriptor": _linked_path(layer.descriptor, links), "blob": _linked_path(layer.blob, links)}
             for layer in image.layers
         ],
     }
@@ -24,6 +28,28 @@ def _image_files(image):
     for layer in image.layers:
         files += [layer.descriptor, layer.blob]
     return files
+
+def _index_image_links(ctx, index):
+    """Each image of an index under runfiles paths of its own: (spec images, files).
+
+    An index built with `platforms` holds the same targets built in several configurations:
+    their files differ but share a short_path (bazel-out/<config>/bin/pkg/image.manifest.json),
+    and runfiles keep one file per path, so the amd64 manifest would stand in for the arm64
+    one. Symlinks under <name>.images/<i>/ (no copy) keep them apart.
+    """
+    images, files = [], []
+    for i, image in enumerate(index.images):
+        links = {}
+        for f in _image_files(image):
+            if f.path in links:
+                continue
+            rel = f.short_path[3:] if f.short_path.startswith("../") else f.short_path
+            out = ctx.actions.declare_file("%s.images/%d/%s" % (ctx.label.name, i, rel))
+            ctx.actions.symlink(output = out, target_file = f)
+            links[f.path] = out
+        images.append(_image_spec(image, links))
+        files += links.values()
+    return images, files
 
 def _shell_quote(s):
     return "'" + s.replace("'", "'\\''") + "'"
@@ -91,10 +117,9 @@ def _oci_push_impl(ctx):
     target = ctx.attr.image
     if ImageIndexInfo in target:
         index = target[ImageIndexInfo]
-        spec = {"index": index.index.short_path, "images": [_image_spec(i) for i in index.images]}
-        files = [index.index]
-        for i in index.images:
-            files += _image_files(i)
+        images, files = _index_image_links(ctx, index)
+        spec = {"index": index.index.short_path, "images": images}
+        files.append(index.index)
     elif ImageInfo in target:
         spec = _image_spec(target[ImageInfo])
         files = _image_files(target[ImageInfo])

@@ -2,9 +2,10 @@
 # The native bookstore example in a real Docker engine (issue 15): Debian's dockerd (vfs, no
 # iptables, no default bridge, its own roots, socket and network namespace; scripts/lib/dockerd.sh)
 # does what a user's engine does with our outputs:
-#  1. push to a docker-registry (`bazel run //:push`), `docker pull` by digest: the image ID is the
-#     config digest Bazel wrote, and the pulled image runs (release command, then the server as
-#     its non-root user; pages, security headers and the X-Forwarded-Proto redirect answer);
+#  1. push to a docker-registry (`bazel run //:push`: the index), `docker pull` by the index's
+#     digest: the engine picks linux/amd64, the image ID is the config digest Bazel wrote, and
+#     the pulled image runs (release command, then the server as its non-root user; pages,
+#     security headers and the X-Forwarded-Proto redirect answer);
 #  2. `bazel run //examples/bookstore:load` (oci_load): the loaded image is the same image;
 #  3. Heroku's build path: `docker build` of the generated Dockerfile (FROM repo@digest), then the
 #     release command and heroku.yml's web command under /bin/sh with Heroku's $PORT;
@@ -32,6 +33,9 @@ logged bazel build "${D[@]}" //examples/bookstore:image //examples/bookstore:loa
 logged bazel run "${D[@]}" --script_path="$work/push.sh" //examples/bookstore:push
 bin=$ROOT/bazel-bin/examples/bookstore
 config_digest="sha256:$(sha256sum "$bin/image.config.json" | cut -d' ' -f1)"
+# //:push pushes the index (linux/amd64 + linux/arm64); the Dockerfile names :image, its amd64
+# entry, by its own digest (heroku_app deploys exactly the image it was given).
+image_ref="$repo@sha256:$(sha256sum "$bin/image.manifest.json" | cut -d' ' -f1)"
 
 echo "== start dockerd"
 docker_e2e_start_engine bookstore_docker bookstore-e2e
@@ -99,7 +103,7 @@ echo "   bookstore:latest is $id and serves the same site"
 echo "== 3. Heroku's build path: docker build of the generated Dockerfile"
 logged "$DOCKER" rmi bookstore:latest
 # FROM alone adds nothing: what Heroku builds is the image Bazel built and this test ran.
-heroku_docker_build "$bin/heroku" "$ref" bookstore-heroku:e2e "$config_digest"
+heroku_docker_build "$bin/heroku" "$image_ref" bookstore-heroku:e2e "$config_digest"
 yaml_get() { /usr/bin/python3 -c 'import sys, yaml, json; d = yaml.safe_load(open(sys.argv[1])); print(json.dumps(eval(sys.argv[2], {}, {"d": d})))' "$work/heroku/heroku.yml" "$1"; }
 release=$(yaml_get 'd["release"]["command"]')
 web=$(yaml_get 'd["run"]["web"]' | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin))')
