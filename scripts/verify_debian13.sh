@@ -38,7 +38,8 @@ step() {  # step NAME COMMAND...: runs COMMAND, its output in $log_dir/NAME.log,
     failed=$((failed + 1))
     failures+=("$name")
     echo "   FAILED ($(($(date +%s) - start)) s); last lines of $log_dir/$name.log:"
-    tail -n 25 "$log_dir/$name.log" | sed 's/^/   | /'
+    # Mirror host names stay out of the terminal (apt's lines name them).
+    tail -n 25 "$log_dir/$name.log" | sed -E -e 's#(https?|ftp)://[^/ ]+#\1://<mirror>#g' -e 's/^/   | /'
   fi
   return $rc
 }
@@ -86,7 +87,7 @@ copy_source() {
 # in_root COMMAND: runs COMMAND with bash in the root as root (bwrap; Bazel inside uses its
 # processwrapper sandbox). The host's network is shared (the mirror); nothing else of the host.
 in_root() {
-  bwrap --bind "$root" / --proc /proc --dev /dev --tmpfs /tmp --cap-add ALL \
+  bwrap --bind "$root" / --proc /proc --dev /dev --cap-add ALL \
     --setenv HOME /root --setenv PATH /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     --setenv DEBIAN_FRONTEND noninteractive --setenv LANG C.UTF-8 --chdir /src \
     /bin/bash -c "$1"
