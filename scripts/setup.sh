@@ -7,22 +7,34 @@ cd "$(dirname "$0")/.."
 list=scripts/debian-packages.txt
 missing=()
 drift=()
-while read -r name version; do
+optional=()
+while read -r name version only; do
   [[ -z "$name" || "$name" == \#* ]] && continue
   have=$(dpkg-query -W -f='${Status} ${Version}' "$name" 2>/dev/null || true)
   if [[ "$have" != "install ok installed "* ]]; then
-    missing+=("$name")
+    if [[ "$only" == only-for:* ]]; then optional+=("$name ${only#only-for:}"); else missing+=("$name"); fi
   elif [[ "${have##* }" != "$version" ]]; then
     drift+=("$name ${have##* } (tested with $version)")
   fi
 done < "$list"
 
+export DEBIAN_FRONTEND=noninteractive
+apt_get=(apt-get)
+[[ $(id -u) -ne 0 ]] && apt_get=(sudo apt-get)
+if ((${#missing[@]} + ${#optional[@]})); then
+  "${apt_get[@]}" update -qq
+fi
+# Packages one command alone needs: installed when this release's archive has them.
+for entry in "${optional[@]}"; do
+  name=${entry%% *}
+  if [[ -n "$(apt-cache show --no-all-versions "$name" 2>/dev/null | sed -n 's/^Package: //p')" ]]; then
+    missing+=("$name")
+  else
+    echo "setup: note: $name is not in this release's archive; only ${entry#* } needs it"
+  fi
+done
 if ((${#missing[@]})); then
   echo "setup: installing ${#missing[@]} Debian packages: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt_get=(apt-get)
-  [[ $(id -u) -ne 0 ]] && apt_get=(sudo apt-get)
-  "${apt_get[@]}" update -qq
   "${apt_get[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 for d in "${drift[@]}"; do echo "setup: note: $d"; done
