@@ -1,7 +1,7 @@
 """Module extensions for Bazel 7 to 9 (MODULE.bazel), mirroring the WORKSPACE macros.
 
     stowage_deps = use_extension("@stowage//rules:extensions.bzl", "stowage_deps")
-    use_repo(stowage_deps, "stowage_system_libs")
+    use_repo(stowage_deps, "stowage_system_libs", "stowage_tool_libs")
 
     oci = use_extension("@stowage//rules:extensions.bzl", "oci")
     oci.pull(name = "base", image = "host/path@sha256:...", platforms = ["linux/amd64"])
@@ -22,12 +22,15 @@ Not run on this project's machines (Debian's Bazel 4.2.3 has no Bzlmod): see doc
 load("//rules/private:deb_repositories.bzl", "deb_package", "deb_packages_hub", "deb_rootfs", "lock_repositories", "read_lock")
 load("//rules/private:pull.bzl", "oci_pull_repository", "pull_attributes", "stowage_puller")
 load("//rules/private:runtime_closure.bzl", "runtime_closure")
+load("//rules/private:tool_libs_repository.bzl", "tool_libs_repositories")
 load(":repositories.bzl", "system_libraries")
 
 def _stowage_deps_impl(module_ctx):
     # rules_cc, platforms and rules_shell come from the registry (MODULE.bazel); what is left
-    # is Debian's shared libraries and oci_pull's puller.
+    # is Debian's shared libraries, the tool's pinned static ones and oci_pull's puller.
     system_libraries(name = "stowage_system_libs")
+    for rule, kwargs in tool_libs_repositories():
+        rule(**kwargs)
     stowage_puller(name = "stowage_puller")
     return module_ctx.extension_metadata(reproducible = True) if hasattr(module_ctx, "extension_metadata") else None
 

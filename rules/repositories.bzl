@@ -6,6 +6,7 @@ says why each piece exists, and what MODULE.bazel (Bazel 7 to 9) declares instea
 
 load("//rules/private:cc_toolchain_repository.bzl", _stowage_cc_toolchain = "stowage_cc_toolchain")
 load("//rules/private:deb_repositories.bzl", _deb_packages = "deb_packages")
+load("//rules/private:tool_libs_repository.bzl", "TOOL_LIBS_LOCK", "stowage_tool_libs_arch", "stowage_tool_libs_hub")
 
 # Debian packages from a lockfile (docs/deb.md): `deb_packages(name, lock)` in WORKSPACE.
 deb_packages = _deb_packages
@@ -86,6 +87,14 @@ def stowage_dependencies(register_toolchain = True):
     _maybe(coverage_tools_stub, name = "remote_coverage_tools")
     _maybe(rules_shell_shim, name = "rules_shell")
     _maybe(system_libraries, name = "stowage_system_libs")
+
+    # The libraries the tool links statically (zstd, libdeflate, zlib, brotli, libarchive, ...),
+    # from the pinned Debian packages of third_party/tool_libs/debian12.lock.json
+    # (docs/hermetic.md); fetched when the tool is built.
+    # (The Bzlmod extension declares the same with tool_libs_repositories().)
+    _maybe(stowage_tool_libs_arch, name = "stowage_tool_libs_amd64", architecture = "amd64", lock = TOOL_LIBS_LOCK)
+    _maybe(stowage_tool_libs_arch, name = "stowage_tool_libs_arm64", architecture = "arm64", lock = TOOL_LIBS_LOCK)
+    _maybe(stowage_tool_libs_hub, name = "stowage_tool_libs", architectures = ["amd64", "arm64"], repository = "stowage_tool_libs")
     if register_toolchain:
         # Label(): the repository may be named anything, not only "stowage".
         native.register_toolchains(str(Label("//builder:toolchain")))

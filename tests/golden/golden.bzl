@@ -31,3 +31,22 @@ def golden_layer(name, compression = "gzip", level = -1):
         package_dir = "/golden",
         symlinks = {"/golden/über-wörter.txt": "corpus/words.txt"},
     )
+
+def _wrapped_tool_impl(ctx):
+    # One executable file (what stowage_toolchain's `binary` takes), its runfiles the data.
+    out = ctx.actions.declare_file(ctx.label.name)
+    ctx.actions.symlink(output = out, target_file = ctx.file.script, is_executable = True)
+    runfiles = ctx.runfiles(files = ctx.files.data + [ctx.file.script])
+    for d in ctx.attr.data:
+        runfiles = runfiles.merge(d[DefaultInfo].default_runfiles)
+    return [DefaultInfo(executable = out, files = depset([out]), runfiles = runfiles)]
+
+wrapped_tool = rule(
+    implementation = _wrapped_tool_impl,
+    executable = True,
+    doc = "A shell script as a single-file executable with runfiles (tests/golden:debian13_stowage).",
+    attrs = {
+        "script": attr.label(mandatory = True, allow_single_file = [".sh"]),
+        "data": attr.label_list(allow_files = True),
+    },
+)

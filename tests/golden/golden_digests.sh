@@ -105,6 +105,7 @@ if [[ "$mode" == update ]]; then
   exit 0
 fi
 
+echo "golden: the tool is $(readlink -f "$stowage")"
 declare -A want=()
 while read -r digest name; do
   [[ -z "$digest" || "$digest" == "#"* ]] && continue
