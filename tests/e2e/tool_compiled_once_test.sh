@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 fail() { echo "FAIL: $*" >&2; exit 1; }
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-targets='deps(//examples/bookstore:index) + deps(//examples/bookstore:image) + deps(//tests/golden:all) + deps(//builder:stowage)'
+targets='deps(//examples/bookstore:index) + deps(//examples/bookstore:image) + deps(//tests/golden:golden_digests_test) + deps(//builder:stowage)'
 bazel cquery "$targets" >"$out" 2>"$out.err" || { tail -n 20 "$out.err"; rm -f "$out.err"; fail "bazel cquery"; }
 rm -f "$out.err"
 configs=$(grep -E '^//builder:stowage_from_source \(' "$out" | sort -u)
