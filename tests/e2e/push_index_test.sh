@@ -59,6 +59,7 @@ for arch in amd64 arm64; do
   python3 - "$WORK/pull-$arch" "$arch" <<'EOF' || fail "the pulled linux/$arch image's config"
 import json, os, sys
 out, arch = sys.argv[1], sys.argv[2]
+json.load(open(os.path.join(out, "pull.json")))  # the pull wrote its record, as JSON
 # The config the pull wrote says the architecture asked for.
 configs = [os.path.join(d, f) for d, _, fs in os.walk(out) for f in fs]
 found = False
