@@ -52,7 +52,7 @@ sandboxed sh -c '! echo "int main(){}" | gcc -x c - -o /dev/null' 2>/dev/null ||
 # A define and the linker's trace give every compile and link of the image's C++ code a new
 # action key: all of them run again here (the tool, in the execution configuration, does not).
 start=$(date +%s)
-sandboxed "${B[@]}" "${BUILD[@]}" --disk_cache= --noremote_accept_cached \
+sandboxed "${B[@]}" "${BUILD[@]}" --disk_cache= --noremote_accept_cached --noshow_progress \
   --copt=-DSTOWAGE_TOOLCHAIN_TEST=1 --linkopt=-Wl,--trace --execution_log_json_file="$work/exec.json" \
   "$image" //examples/bookstore:layout >"$work/build.log" 2>&1 ||
   { tail -n 40 "$work/build.log"; fail "the image did not build with the host's toolchain files hidden"; }
@@ -95,9 +95,10 @@ for want in absl/strings/str_cat.h microhttpd.h postgresql/libpq-fe.h sqlite3.h 
   grep -qx "external/$repo/root/usr/include/$want" <<<"$deps" || fail "no $want from the sysroot in the .d files"
 done
 echo "   $(grep -c . <<<"$deps") headers and sources: the workspace's or the sysroot's"
-# ld's --trace lines: "<file>" or "(<archive>)<member>", after the "mode" line.
+# ld's --trace lines: "<file>" or "(<archive>)<member>", after the "mode" line. Bazel's own
+# progress lines ("[219 / 220] Writing ...") can still land inside that block: they are not ld's.
 trace=$(sed -n '/^INFO: From Linking examples\/bookstore\/bookstore/,/^\(INFO\|Target\|ERROR\)/p' "$work/build.log" |
-  grep -v -e '^INFO' -e '^Target' -e ': mode ' | sed -e 's/^(\(.*\)).*/\1/' | grep . | sort -u)
+  grep -v -E -e '^INFO' -e '^Target' -e ': mode ' -e '^\[[0-9,]+ / [0-9,]+\]' | sed -e 's/^(\(.*\)).*/\1/' | grep . | sort -u)
 [[ -n "$trace" ]] || fail "no ld --trace output for the server's link in the build log"
 bad=$(grep -v -e "^external/$repo/root/usr/lib" -e '^bazel-out/' <<<"$trace" || true)
 [[ -z "$bad" ]] || fail "the linker read files outside the sysroot: $(head -5 <<<"$bad")"
