@@ -29,6 +29,11 @@ if [[ $bazel_rc -ne 0 && $bf -eq 0 ]]; then
   failures+=("bazel test //... (exit $bazel_rc, see $logdir/bazel.log)")
 fi
 while read -r t; do failures+=("$t"); done < <(grep -oE '^//\S+\s+(FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD)' "$logdir/bazel.log" || true)
+# A failed test's own log, so a run elsewhere (CI) shows why, not only where the log was.
+while read -r log; do
+  echo "---- tail of $log"
+  tail -n 60 "$log" 2>/dev/null || echo "(log not readable)"
+done < <(grep -oE '^FAIL: //\S+ \(see \S+\)' "$logdir/bazel.log" | sed -E 's/.*\(see (\S+)\)/\1/' || true)
 
 # The incompatible flags later Bazel versions turned on (.bazelrc, docs/bazel.md): the same
 # tests, mostly cached (these flags change no action's command line).
