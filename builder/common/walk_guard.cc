@@ -1,5 +1,10 @@
 #include "builder/common/walk_guard.h"
 
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
 
 namespace stowage {
@@ -20,6 +25,18 @@ absl::Status WalkGuard::Enter(const std::string& dir, const struct stat& st) {
         ")"));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> WalkGuard::PathToDescend(const std::string& child) {
+  struct stat link;
+  if (lstat(child.c_str(), &link) != 0 || !S_ISLNK(link.st_mode)) return child;
+  char real[PATH_MAX];
+  if (realpath(child.c_str(), real) == nullptr) {
+    int err = errno;
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot resolve directory link ", child, ": ", std::strerror(err)));
+  }
+  return std::string(real);
 }
 
 void WalkGuard::Leave(const struct stat& st) {

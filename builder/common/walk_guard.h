@@ -8,6 +8,10 @@
 // d0/{a,b} -> d1, d1/{a,b} -> d2, ...: 2^n listings for n directories). A walk may list
 // directories at most kMaxListingsPerDirectory times as often as it meets distinct ones, once
 // past kFreeListings, so its work stays linear in the size of the tree on disk.
+//
+// A walk descends into a linked directory by its real path (PathToDescend): otherwise every
+// level of links stays in the path it lists next, and past the kernel's 40 links per lookup
+// the walk would stop at a misleading ELOOP before the guard saw the DAG.
 #ifndef STOWAGE_BUILDER_COMMON_WALK_GUARD_H_
 #define STOWAGE_BUILDER_COMMON_WALK_GUARD_H_
 
@@ -19,6 +23,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 
 namespace stowage {
 
@@ -34,6 +39,9 @@ class WalkGuard {
   absl::Status Enter(const std::string& dir, const struct stat& st);
   // After listing it and everything below.
   void Leave(const struct stat& st);
+
+  // The path to list `child`, a directory: `child` itself, or its real path when it is a symlink.
+  static absl::StatusOr<std::string> PathToDescend(const std::string& child);
 
  private:
   std::string what_;

@@ -102,7 +102,8 @@ absl::Status Walk(const std::string& dir, const struct stat& dir_st, const std::
     struct stat st;
     if (stat(path.c_str(), &st) != 0) return ErrnoStatus("cannot read (broken link?)", path);
     if (S_ISDIR(st.st_mode)) {
-      RETURN_IF_ERROR(Walk(path, st, child, source, guard, out));
+      ASSIGN_OR_RETURN(std::string listed, WalkGuard::PathToDescend(path));
+      RETURN_IF_ERROR(Walk(listed, st, child, source, guard, out));
     } else {
       RETURN_IF_ERROR(CheckRegular(path, source));
       out->emplace_back(child, path);

@@ -197,7 +197,8 @@ class Planner {
       struct stat child_st;
       RETURN_IF_ERROR(StatFollowing(child, where, &child_st));
       if (S_ISDIR(child_st.st_mode)) {
-        RETURN_IF_ERROR(AddTree(child, child_st, child_path, attrs, where, guard));
+        ASSIGN_OR_RETURN(std::string listed, WalkGuard::PathToDescend(child));
+        RETURN_IF_ERROR(AddTree(listed, child_st, child_path, attrs, where, guard));
       } else {
         RETURN_IF_ERROR(AddFile(child, child_st, child_path, attrs, where));
       }
