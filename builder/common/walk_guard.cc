@@ -1,11 +1,10 @@
 #include "builder/common/walk_guard.h"
 
-#include <cerrno>
 #include <climits>
 #include <cstdlib>
-#include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "builder/common/files.h"
 
 namespace stowage {
 
@@ -31,11 +30,8 @@ absl::StatusOr<std::string> WalkGuard::PathToDescend(const std::string& child) {
   struct stat link;
   if (lstat(child.c_str(), &link) != 0 || !S_ISLNK(link.st_mode)) return child;
   char real[PATH_MAX];
-  if (realpath(child.c_str(), real) == nullptr) {
-    int err = errno;
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot resolve directory link ", child, ": ", std::strerror(err)));
-  }
+  if (realpath(child.c_str(), real) == nullptr)
+    return ErrnoStatus("cannot resolve directory link", child);
   return std::string(real);
 }
 
