@@ -118,6 +118,30 @@ BUILD
 cp .bazelrc "$work/ws1/.bazelrc"
 cp -a "$work/ws1" "$work/ws2"
 repocache=$work/repository-cache
+# The workspaces build the stowage tool, which links @stowage_tool_libs: pinned Debian 12 -dev
+# packages and zstd's source, fetched from the real mirror. This test's mirrors are fake or dead,
+# so each repository cache starts with those files, copied by sha256 from this repository's
+# cache (the `bazel build` above fetched them); the fake mirror then serves only its own .debs.
+root_cache=$(bazel info repository_cache 2>/dev/null)/content_addressable/sha256
+seed_tool_libs() {  # seed_tool_libs CACHE
+  local sha dir
+  for sha in $(python3 - "$ROOT" <<'PY'
+import json, re, sys
+root = sys.argv[1]
+lock = json.load(open(root + "/third_party/tool_libs/debian12.lock.json"))
+for record in lock["architectures"]["amd64"].values():
+    print(record["sha256"])
+for sha in re.findall(r'"([0-9a-f]{64})"', open(root + "/rules/private/tool_libs_repository.bzl").read()):
+    print(sha)
+PY
+  ); do
+    [[ -f $root_cache/$sha/file ]] || continue  # locked but not fetched (runtime packages, libzstd-dev)
+    dir=$1/content_addressable/sha256/$sha
+    mkdir -p "$dir"
+    cp -l "$root_cache/$sha/file" "$dir/file" 2>/dev/null || cp "$root_cache/$sha/file" "$dir/file"
+  done
+}
+for c in "$repocache" "$work/cache-apt" "$work/cache-attr"; do seed_tool_libs "$c"; done
 debs_fetched() { grep -c 'GET /pool/.*\.deb' "$MIRROR_DIR/http.log" || true; }
 
 echo "== build the image: packages fetched once from the mirror"

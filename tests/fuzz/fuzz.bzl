@@ -42,6 +42,8 @@ def stowage_fuzz_test(name, srcs, deps = [], dict = None, **kwargs):
             "//tests/fuzz:libfuzzer": [],
             "//conditions:default": ["//tests/fuzz:replay_main"],
         }),
+        # Static, like the tool: the pinned libraries are archives (docs/hermetic.md).
+        linkstatic = True,
         tags = kwargs.pop("tags", []) + ["fuzz_target"],
         **kwargs
     )
