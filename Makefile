@@ -7,7 +7,7 @@ run:  ## build the example image, push it, write deploy manifests, run it locall
 test:  ## every test: Bazel units and end-to-end checks; ends with "N passed, N failed"
 	bash scripts/test.sh
 
-verify:  ## Debian 13 root (debootstrap): tool builds there, goldens pass, the index's blobs = this host's
+verify:  ## Debian 13 root (debootstrap): tool builds there, bazel test //... passes, the index's blobs = this host's
 	bash scripts/verify_debian13.sh
 
 fuzz:  ## every libFuzzer target for $FUZZ_SECONDS (default 60) each; see docs/fuzzing.md

@@ -2,8 +2,9 @@
 # `make verify`: the proof on another distribution (issues 12 and 13). In a Debian 13 (trixie)
 # root made with debootstrap from the mirror this machine's apt configuration names, set up with
 # the project's own scripts/setup.sh, a clean Bazel (no disk cache shared with this host) builds
-# the tool, runs the golden-digest tests and builds the bookstore's index for linux/amd64 and
-# linux/arm64; every blob of that index layout must be byte-identical to this host's build.
+# the tool, runs its tests (`bazel test //...`, the golden digests among them) and builds the
+# bookstore's index for linux/amd64 and linux/arm64; every blob of that index layout must be
+# byte-identical to this host's build.
 #
 #   STOWAGE_VERIFY_ROOT=DIR   where the trixie root lives (default .stowage/verify/trixie; kept
 #                             between runs, so a second run skips debootstrap and setup)
@@ -101,7 +102,7 @@ step root make_root || { finish; exit 1; }
 step source copy_source || { finish; exit 1; }
 step setup in_root "apt-get update -qq && bash scripts/setup.sh" || { finish; exit 1; }
 step tool in_root "$B //builder:stowage && ldd bazel-bin/builder/stowage" || { finish; exit 1; }
-step goldens in_root "$T //tests/golden/..." || true
+step tests in_root "$T //..." || true
 step index in_root "$B //examples/bookstore:index_layout" || { finish; exit 1; }
 
 host_layout() {
