@@ -105,10 +105,19 @@ def _zstd(rctx, mirrors):
     if not roots:
         fail("stowage_tool_libs: no mirror serves suite %s for zstd's source: set STOWAGE_DEB_MIRRORS" % _ZSTD_SOURCE.suite)
     rctx.report_progress("fetching zstd %s source" % _ZSTD_SOURCE.version)
-    path, sha256 = _ZSTD_SOURCE.orig
-    rctx.download_and_extract(url = [r + "/" + path for r in roots], sha256 = sha256, output = "zstd", stripPrefix = _ZSTD_SOURCE.strip)
-    path, sha256 = _ZSTD_SOURCE.debian
-    rctx.download_and_extract(url = [r + "/" + path for r in roots], sha256 = sha256, output = "zstd")
+    run(rctx, ["mkdir", "-p", "zstd"], rctx.name)
+
+    # Downloaded, then unpacked by bsdtar: Bazel's own extraction (download_and_extract) crashes
+    # the Bazel of Debian 13 (its commons-compress needs a commons-io class the launcher lacks).
+    for (path, sha256), strip in [(_ZSTD_SOURCE.orig, _ZSTD_SOURCE.strip), (_ZSTD_SOURCE.debian, None)]:
+        archive = "zstd-source.tar.xz"
+        rctx.download(url = [r + "/" + path for r in roots], sha256 = sha256, output = archive)
+        extract = ["bsdtar", "-x", "-f", archive, "-C", "zstd"]
+        if strip:
+            # Only the expected top directory is stripped; anything else stays visible below zstd/.
+            extract += ["-s", "|^%s/||" % strip, "-s", "|^%s$||" % strip]
+        run(rctx, extract, "stowage_tool_libs: zstd source " + path.rpartition("/")[2])
+        rctx.delete(archive)
     run(rctx, ["sh", "-c", _ZSTD_PATCH, "patch", "zstd"], "stowage_tool_libs: zstd " + _ZSTD_SOURCE.version)
     files = file_list(rctx, "zstd/lib", rctx.name)[0]
     srcs = []
