@@ -44,10 +44,14 @@ _LIBRARIES = {
     "lzma": struct(package = "liblzma-dev", archives = ["liblzma.a"], deps = [], linkopts = ["-pthread"]),
     "bz2": struct(package = "libbz2-dev", archives = ["libbz2.a"], deps = [], linkopts = []),
     "lz4": struct(package = "liblz4-dev", archives = ["liblz4.a"], deps = [], linkopts = []),
+    # libarchive.a's digest code calls nettle. Debian 12's ld drops that code with
+    # --gc-sections and never looks for nettle; Debian 13's ld 2.44 resolves the reference first
+    # (and finds libnettle.so only through libcurl: "DSO missing from command line").
+    "nettle": struct(package = "nettle-dev", archives = ["libnettle.a"], deps = [], linkopts = []),
     "libarchive": struct(
         package = "libarchive-dev",
         archives = ["libarchive.a"],
-        deps = [":zstd", ":lzma", ":lz4", ":bz2", ":zlib"],
+        deps = [":zstd", ":lzma", ":lz4", ":bz2", ":nettle", ":zlib"],
         linkopts = [],
     ),
     "yaml_cpp": struct(package = "libyaml-cpp-dev", archives = ["libyaml-cpp.a"], deps = [], linkopts = []),
@@ -57,10 +61,10 @@ _LIBRARIES = {
 
 _ABSEIL_PACKAGE = "libabsl-dev"
 
-# What the hub exposes. libarchive's compressors (lzma, bz2, lz4) stay internal to the
+# What the hub exposes. libarchive's compressors (lzma, bz2, lz4) and nettle stay internal to the
 # per-architecture repositories: nothing links them directly, and @stowage_system_libs, the
 # fallback for pinned sysroots, need not name them.
-_INTERNAL_TARGETS = ["lzma", "bz2", "lz4"]
+_INTERNAL_TARGETS = ["lzma", "bz2", "lz4", "nettle"]
 _PUBLIC_TARGETS = sorted([t for t in _LIBRARIES.keys() if t not in _INTERNAL_TARGETS] + ["abseil", "zstd"])
 
 # zstd is compiled from Debian's source package instead: libzstd-dev's libzstd.a is built without
