@@ -56,7 +56,7 @@ std::string LayerMediaType(Compression c) {
 int DefaultLevel(Compression c) {
   switch (c) {
     case Compression::kGzip:
-      return 3;
+      return 2;
     case Compression::kZstd:
       return 3;
     case Compression::kNone:

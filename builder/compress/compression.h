@@ -16,9 +16,10 @@ absl::StatusOr<Compression> ParseCompression(const std::string& name);
 std::string CompressionName(Compression c);
 // The OCI layer media type for this compression.
 std::string LayerMediaType(Compression c);
-// Default levels: gzip 3 (libdeflate: 1% larger than `gzip -6` on bench/layer.sh's tree, and
-// 1.3x faster than libdeflate's level 5 there; that margin is what beats `tar | pigz` 3x on two
-// cores), zstd 3.
+// Default levels: gzip 2 (libdeflate: 1.9% larger than `gzip -6` on bench/layer.sh's tree,
+// well inside the 5% bound, and the level that keeps stowage 3x faster than the best one-pass
+// `tar | tee >(sha256sum) | pigz -p2 | sha256sum` pipeline on two cores; level 3 was 1.1% larger
+// and only 2.7x faster), zstd 3.
 // See docs/layer.md for the measurements.
 int DefaultLevel(Compression c);
 

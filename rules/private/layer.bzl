@@ -221,7 +221,7 @@ oci_layer = rule(
         "whiteouts": attr.string_list(doc = "Image paths this layer deletes from the layers below (written as `.wh.<name>` files)."),
         "opaque_dirs": attr.string_list(doc = "Directories whose contents in the layers below this layer hides (`.wh..wh..opq`); what this layer puts there stays."),
         "compression": attr.string(default = "gzip", values = ["gzip", "zstd", "none"], doc = "Layer compression (zstd needs the image in format = \"oci\")."),
-        "level": attr.int(default = -1, doc = "Compression level; -1 for the tool's default (gzip 3, zstd 3)."),
+        "level": attr.int(default = -1, doc = "Compression level; -1 for the tool's default (gzip 2, zstd 3)."),
         "owner": attr.string(default = "0:0", doc = "\"uid:gid\" of every entry."),
         "owners": attr.string_dict(doc = "Image path -> \"uid:gid\" for single entries (overrides owner), e.g. {\"/app/data\": \"10001:10001\"}."),
         "mtime": attr.int(default = -1, doc = "Entry mtime in seconds; -1 for SOURCE_DATE_EPOCH or 0."),
