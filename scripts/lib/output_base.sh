@@ -29,13 +29,23 @@ bazel_in() {
 # workspace_targets: "//..." spelled as one pattern per top-level package tree. A second output
 # base cannot use //... itself: it would descend into the main build's convenience symlinks
 # (bazel-bin, bazel-<workspace>), which only the main server knows to skip.
+# A tree counts only for BUILD files outside .bazelignore's paths (bench/results holds copies of
+# system trees with BUILD files in them; `//bench/...` would then match nothing and fail).
 workspace_targets() {
-  local d
+  local d line
+  local prune=()
+  if [[ -f .bazelignore ]]; then
+    while IFS= read -r line; do
+      line=${line%/}
+      [[ -z $line || $line == \#* ]] && continue
+      prune+=(-path "./$line" -prune -o)
+    done <.bazelignore
+  fi
   [[ -f BUILD.bazel || -f BUILD ]] && echo "//:all"
   for d in */; do
     d=${d%/}
     [[ -L $d || $d == bazel-* ]] && continue
-    if [[ -n $(find "$d" \( -name BUILD.bazel -o -name BUILD \) -print -quit) ]]; then
+    if [[ -n $(find "./$d" "${prune[@]}" \( -name BUILD.bazel -o -name BUILD \) -print -quit) ]]; then
       echo "//$d/..."
     fi
   done
