@@ -2,14 +2,25 @@
 # Runs every test: `bazel test //...` (GoogleTest units and Bazel-run checks, fuzz corpora
 # replayed), each fuzz target briefly (scripts/fuzz.sh --smoke: clang, libFuzzer, ASan, UBSan),
 # then each end-to-end script in tests/e2e/*_test.sh (they start their own registry, database,
-# etc.). STOWAGE_ASAN=1 also runs the whole suite under ASan + UBSan (--config=asan; not yet on
-# by default: it is a second full build, and its run on today's tree is not finished).
+# etc.), and the whole Bazel suite again under ASan + UBSan (--config=asan: a second full build,
+# about 14 min on a cold 2-core machine, then only what changed).
 # Ends with one line "N passed, N failed" and exits non-zero when anything failed.
-# STOWAGE_SKIP_FUZZ=1 leaves the fuzz targets out.
+# STOWAGE_SKIP_FUZZ=1 leaves the fuzz targets out, STOWAGE_SKIP_ASAN=1 the sanitizer suite
+# (for a quick local loop; CI runs both).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/output_base.sh
 bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+
+# print_failed_test_logs BAZEL_LOG: the tail of each failed test's own log, so a run elsewhere
+# (CI) shows why, not only where the log was.
+print_failed_test_logs() {
+  local log
+  while read -r log; do
+    echo "---- tail of $log"
+    tail -n 60 "$log" 2>/dev/null || echo "(log not readable)"
+  done < <(grep -oE '^FAIL: //\S+ \(see \S+\)' "$1" | sed -E 's/.*\(see (\S+)\)/\1/' || true)
+}
 
 passed=0
 failed=0
@@ -29,11 +40,7 @@ if [[ $bazel_rc -ne 0 && $bf -eq 0 ]]; then
   failures+=("bazel test //... (exit $bazel_rc, see $logdir/bazel.log)")
 fi
 while read -r t; do failures+=("$t"); done < <(grep -oE '^//\S+\s+(FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD)' "$logdir/bazel.log" || true)
-# A failed test's own log, so a run elsewhere (CI) shows why, not only where the log was.
-while read -r log; do
-  echo "---- tail of $log"
-  tail -n 60 "$log" 2>/dev/null || echo "(log not readable)"
-done < <(grep -oE '^FAIL: //\S+ \(see \S+\)' "$logdir/bazel.log" | sed -E 's/.*\(see (\S+)\)/\1/' || true)
+print_failed_test_logs "$logdir/bazel.log"
 
 # The incompatible flags later Bazel versions turned on (.bazelrc, docs/bazel.md): the same
 # tests, mostly cached (these flags change no action's command line).
@@ -49,7 +56,7 @@ fi
 
 # The same suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its own output base so
 # the main build's cache survives. Each test counts again, as "asan //...".
-if [[ -n "${STOWAGE_ASAN:-}" ]]; then
+if [[ -z "${STOWAGE_SKIP_ASAN:-}" ]]; then
   echo "== bazel test --config=asan //... (output base $(output_base_for asan))"
   start=$(date +%s)
   # shellcheck disable=SC2046
@@ -64,6 +71,7 @@ if [[ -n "${STOWAGE_ASAN:-}" ]]; then
     failures+=("bazel test --config=asan //... (exit $asan_rc, see $logdir/asan.log)")
   fi
   while read -r t; do failures+=("asan $t"); done < <(grep -oE '^//\S+\s+(FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD)' "$logdir/asan.log" || true)
+  print_failed_test_logs "$logdir/asan.log"
   echo "   asan suite took $(( $(date +%s) - start ))s"
 fi
 

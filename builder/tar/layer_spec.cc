@@ -1,7 +1,6 @@
 #include "builder/tar/layer_spec.h"
 
 #include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
 #include "builder/common/json_access.h"
 #include "builder/common/json_file.h"
 #include "builder/common/limits.h"
@@ -15,10 +14,6 @@ using nlohmann::json;
 // Names and owners go into tar headers: at most this long (pax allows more, nothing needs it).
 constexpr size_t kMaxOwnerName = 255;
 constexpr int64_t kMaxId = int64_t{1} << 53;
-
-absl::Status Malformed(const std::string& where, const std::string& what) {
-  return absl::InvalidArgumentError(absl::StrCat("malformed layer spec: ", where, ": ", what));
-}
 
 absl::Status ParseAttrs(const JsonView& object, EntryAttrs* attrs) {
   if (object.Has("mode")) {

@@ -335,7 +335,9 @@ std::set<std::string> LeftAfterDeath(const std::string& dir, int signal,
   int status = 0;
   waitpid(pid, &status, 0);
   EXPECT_TRUE(WIFSIGNALED(status)) << status;
-  if (WIFSIGNALED(status)) EXPECT_EQ(WTERMSIG(status), signal);
+  if (WIFSIGNALED(status)) {
+    EXPECT_EQ(WTERMSIG(status), signal);
+  }
   return Entries(dir);
 }
 

@@ -52,7 +52,9 @@ TEST(DecompressTest, NeverRunsAnExternalProgram) {
   for (const std::string& data : {lrzip, lzop, grzip}) {
     auto out = Decompress(data, 1 << 20, "Packages.x");
     // Read as plain bytes (whose SHA-256 then will not match the Release file), or refused.
-    if (out.ok()) EXPECT_EQ(*out, data);
+    if (out.ok()) {
+      EXPECT_EQ(*out, data);
+    }
   }
   setenv("PATH", old_path.c_str(), 1);
   EXPECT_NE(access(marker.c_str(), F_OK), 0) << "an external decompressor was run";

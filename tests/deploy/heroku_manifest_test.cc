@@ -114,7 +114,9 @@ TEST(HerokuYmlTest, RefusesSecretsWithoutPrintingThem) {
     std::string message(text.status().message());
     EXPECT_NE(message.find(name), std::string::npos) << message;
     EXPECT_NE(message.find("heroku config:set"), std::string::npos) << message;
-    if (value.size() > 3) EXPECT_EQ(message.find(value), std::string::npos) << message;
+    if (value.size() > 3) {
+      EXPECT_EQ(message.find(value), std::string::npos) << message;
+    }
   }
 }
 

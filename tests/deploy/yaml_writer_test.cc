@@ -49,7 +49,9 @@ TEST(EmitYamlTest, RoundTripsEveryScalarAsTheSameString) {
   for (size_t i = 0; i < values.size(); ++i) {
     EXPECT_EQ(parsed["values"][i].as<std::string>(), values[i]);
     // Tagged as a string, not resolved to bool/int/null: quoted scalars carry the "!" tag.
-    if (YamlNeedsQuotes(values[i])) EXPECT_EQ(parsed["values"][i].Tag(), "!") << values[i];
+    if (YamlNeedsQuotes(values[i])) {
+      EXPECT_EQ(parsed["values"][i].Tag(), "!") << values[i];
+    }
   }
   EXPECT_EQ(parsed["yes"].as<std::string>(), "key that needs quotes");
 }

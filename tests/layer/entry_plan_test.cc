@@ -137,7 +137,9 @@ TEST(EntryPlanTest, SamePathFromTwoLargeFilesIsComparedByStreaming) {
     int fd = open((dir / name).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ASSERT_GE(fd, 0);
     ASSERT_EQ(ftruncate(fd, int64_t{1} << 28), 0);
-    if (std::string(name) == "big3") ASSERT_EQ(pwrite(fd, "x", 1, (int64_t{1} << 28) - 1), 1);
+    if (std::string(name) == "big3") {
+      ASSERT_EQ(pwrite(fd, "x", 1, (int64_t{1} << 28) - 1), 1);
+    }
     close(fd);
   }
   auto plan =

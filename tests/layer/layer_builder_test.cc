@@ -227,7 +227,7 @@ void MakeTreeVariant(const TestDir& d, int variant) {
       {"a/one.txt", "one\n"}, {"a/two.txt", "two\n"}, {"b/c/three", "three\n"}, {"z", "zed\n"}};
   // Big enough for several gzip blocks and several zstd jobs.
   std::string big;
-  for (int i = 0; big.size() < (20u << 20); ++i)
+  for (int64_t i = 0; big.size() < (20u << 20); ++i)
     big += "line " + std::to_string(i * 7919 % 100003) + " of text\n";
   files.push_back({"b/big.log", big});
   if (variant == 2) std::reverse(files.begin(), files.end());

@@ -109,7 +109,9 @@ TEST(OciLayerRuleTest, WhiteoutsAndOpaqueDirectoriesAreEmptyMarkerFiles) {
   auto blob = ReadFile(Arg("whiteout_layer.tar"));
   ASSERT_TRUE(blob.ok());
   for (const ReadEntry& e : ReadTar(*blob)) {
-    if (e.name.find(".wh.") != std::string::npos) EXPECT_EQ(e.contents, "") << e.name;
+    if (e.name.find(".wh.") != std::string::npos) {
+      EXPECT_EQ(e.contents, "") << e.name;
+    }
   }
 }
 
@@ -117,8 +119,12 @@ TEST(OciLayerRuleTest, ContentsSurviveTheRoundTrip) {
   auto blob = ReadFile(Arg("app_layer.tar"));
   ASSERT_TRUE(blob.ok());
   for (const ReadEntry& e : ReadTar(*blob)) {
-    if (e.name == "app/testdata/a.txt") EXPECT_EQ(e.contents, "alpha\n");
-    if (e.name == "app/static_tree/js/app.js") EXPECT_EQ(e.contents, "let x;\n");
+    if (e.name == "app/testdata/a.txt") {
+      EXPECT_EQ(e.contents, "alpha\n");
+    }
+    if (e.name == "app/static_tree/js/app.js") {
+      EXPECT_EQ(e.contents, "let x;\n");
+    }
   }
 }
 

@@ -82,8 +82,9 @@ TEST(LayerSpecTest, RejectsMalformedSpecs) {
   for (const char* text : bad) {
     auto spec = Parse(text);
     EXPECT_FALSE(spec.ok()) << text;
-    if (!spec.ok())
+    if (!spec.ok()) {
       EXPECT_NE(spec.status().message().find("layer spec"), std::string::npos) << spec.status();
+    }
   }
 }
 
