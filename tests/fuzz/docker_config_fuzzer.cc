@@ -58,7 +58,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!absl::StrContains(host, kSecret) && !secret_names_a_helper) {
     CheckNoSecret(creds.status(), "resolving credentials");
   }
-  if (creds.ok() && creds->origin.find(kSecret) != std::string::npos) {
+  // The origin names where the credentials came from ("docker-credential-<helper>" or the auths
+  // key): it may quote a helper's name, which is configuration, never a secret.
+  if (creds.ok() && !secret_names_a_helper && creds->origin.find(kSecret) != std::string::npos) {
     stowage::fuzz::InvariantFailed("credentials' origin quotes a secret", creds->origin);
   }
   return 0;
