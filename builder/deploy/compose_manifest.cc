@@ -55,8 +55,8 @@ absl::Status ValidatePort(const std::string& port) {
 // Literal (non-secret) values: a secret-looking name or value is refused with the way out.
 absl::Status CheckLiteral(const std::string& name, const std::string& value, const char* attr) {
   RETURN_IF_ERROR(ValidateEnvName(name));
-  if (IsInterpolationOnly(value)) return absl::OkStatus();
-  if (auto reason = SecretNameReason(name)) {
+  // An interpolation supplies the value at run time; its literal words (a default) still count.
+  if (auto reason = IsInterpolationOnly(value) ? std::nullopt : SecretNameReason(name)) {
     return absl::InvalidArgumentError(
         absl::StrCat(attr, " ", name, " looks secret (", *reason,
                      "): list it in secret_env instead, so it is written as ${", name,

@@ -121,21 +121,45 @@ Finding MakeFinding(const std::string& id, std::string message) {
 
 namespace {
 
+constexpr absl::string_view kRedacted = "<redacted>";
+
+// Whether `text` looks secret. A word we already redacted ("SECRET_KEY=<redacted>") is judged by
+// what is left around our marker: the name before it can be a token too ("ghp_...=<redacted>").
+bool LooksSecret(absl::string_view text) {
+  for (absl::string_view part : absl::StrSplit(text, kRedacted, absl::SkipEmpty())) {
+    if (SecretValueReason(part).has_value()) return true;
+  }
+  return false;
+}
+
+// A secret-looking word, redacted as narrowly as is safe. A field path such as
+// "services.web.environment.NAME=<redacted>:" keeps its pieces (split at '.' and ':', which no
+// token, base64 key or Django key contains) unless a piece is the secret; a URL goes whole, as
+// its password may sit between any of them.
+std::string RedactWord(absl::string_view word) {
+  if (!LooksSecret(word)) return std::string(word);
+  if (absl::StrContains(word, "://")) return std::string(kRedacted);
+  std::string out;
+  bool redacted = false;
+  for (absl::string_view piece : absl::StrSplit(word, absl::ByAnyChar(".:"))) {
+    if (piece.data() != word.data()) out += piece.data()[-1];  // the '.' or ':' before it
+    if (LooksSecret(piece)) {
+      absl::StrAppend(&out, kRedacted);
+      redacted = true;
+    } else {
+      absl::StrAppend(&out, piece);
+    }
+  }
+  // No single piece is secret, only the whole (a long mixed path): nothing to hide.
+  return redacted ? out : std::string(word);
+}
+
 // Messages quote names and values from the files and sites checked. Each check quotes with
 // care, and this is the second line of defence: a word that looks like a secret (a token, a
 // URL with a password, a high-entropy run) is never printed, wherever a malformed file put it.
 std::string RedactSecretLookingWords(absl::string_view message) {
   std::vector<std::string> words = absl::StrSplit(message, ' ');
-  for (std::string& word : words) {
-    // A word we already redacted ("SECRET_KEY=<redacted>") is judged by what is left around
-    // our marker: the name before it can be a token too ("ghp_...=<redacted>").
-    for (absl::string_view part : absl::StrSplit(word, "<redacted>", absl::SkipEmpty())) {
-      if (SecretValueReason(part).has_value()) {
-        word = "<redacted>";
-        break;
-      }
-    }
-  }
+  for (std::string& word : words) word = RedactWord(word);
   return absl::StrJoin(words, " ");
 }
 

@@ -47,6 +47,28 @@ bool UrlHasLiteralPassword(absl::string_view value) {
   return !IsInterpolationOnly(password);
 }
 
+// ${NAME...} references are filled in at run time, so the NAME drops out; but the word of
+// ${NAME:-word}, ${NAME-word}, ${NAME:=word}, ${NAME:+word} (a default or an alternate) and of
+// ${NAME:?word} (an error message) is written in the file: ${SECRET_KEY:-django-insecure-...}
+// commits a key as surely as SECRET_KEY=django-insecure-... does.
+
+// What the value can become: references replaced by their default or alternate words (an error
+// message is never part of the value).
+std::string SubstitutedText(absl::string_view value) {
+  static const LazyRE2 kReference = {R"(\$\{[A-Za-z0-9_]*(?:(:?[-+=])([^}]*)|:?\?[^}]*)?\})"};
+  std::string text(value);
+  RE2::GlobalReplace(&text, *kReference, "\\2");
+  return text;
+}
+
+// Everything the file spells out: references replaced by all their words, messages included.
+std::string WrittenText(absl::string_view value) {
+  static const LazyRE2 kReference = {R"(\$\{[A-Za-z0-9_]*(?::?[-?+=]([^}]*))?\})"};
+  std::string text(value);
+  RE2::GlobalReplace(&text, *kReference, "\\1");
+  return text;
+}
+
 }  // namespace
 
 std::optional<std::string> SecretNameReason(absl::string_view name) {
@@ -116,28 +138,30 @@ bool IsInterpolationOnly(absl::string_view value) {
 }
 
 std::optional<std::string> SecretValueReason(absl::string_view value) {
-  if (value.empty() || IsInterpolationOnly(value)) return std::nullopt;
+  // A bare $NAME is a reference and nothing else; ${...} references are judged by their words.
+  static const LazyRE2 kBareReference = {R"(\$[A-Za-z_][A-Za-z0-9_]*)"};
+  if (value.empty() ||
+      RE2::FullMatch(re2::StringPiece(value.data(), value.size()), *kBareReference)) {
+    return std::nullopt;
+  }
+  const std::string literal = WrittenText(value);
   static const LazyRE2 kAwsKeyId = {
       R"((^|[^A-Z0-9])(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}([^A-Z0-9]|$))"};
-  if (RE2::PartialMatch(re2::StringPiece(value.data(), value.size()), *kAwsKeyId)) {
+  if (RE2::PartialMatch(literal, *kAwsKeyId)) {
     return std::string("the value looks like an AWS access key id");
   }
-  if (absl::StrContains(value, "-----BEGIN") && absl::StrContains(value, "PRIVATE KEY")) {
+  if (absl::StrContains(literal, "-----BEGIN") && absl::StrContains(literal, "PRIVATE KEY")) {
     return std::string("the value contains a PEM private key");
   }
-
-  if (absl::StartsWith(value, "django-insecure-")) {
+  if (absl::StrContains(literal, "django-insecure-")) {
     return std::string("the value is a Django generated secret key");
+  }
+  if (UrlHasLiteralPassword(SubstitutedText(value))) {
+    return std::string("the value is a URL with a password in it");
   }
   static const char* const kTokenPrefixes[] = {"ghp_",     "gho_",     "ghs_",     "github_pat_",
                                                "glpat-",   "xoxb-",    "xoxp-",    "xoxa-",
                                                "sk_live_", "rk_live_", "sk_test_", "AIza"};
-  // ${...} interpolations are filled in at run time: judge only the literal text around them.
-  static const LazyRE2 kInterpolation = {R"(\$\{[^}]*\})"};
-  std::string literal(value);
-  RE2::GlobalReplace(&literal, *kInterpolation, "");
-  if (UrlHasLiteralPassword(literal))
-    return std::string("the value is a URL with a password in it");
   for (absl::string_view run : Runs(literal)) {
     for (const char* prefix : kTokenPrefixes) {
       // Anywhere in the run: a token glued to other text ("runghp_...") is still a token.

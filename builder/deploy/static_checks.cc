@@ -77,10 +77,14 @@ bool IsRootUser(const std::string& user) {
   return name.empty() || name == "root" || name == "0";
 }
 
-// Why NAME=VALUE leaks a secret, if it does. Empty values and pure interpolations do not.
+// Why NAME=VALUE leaks a secret, if it does. Empty values do not. An interpolation
+// (${SECRET_KEY:?...}) supplies the value at run time and leaks only what its literal words spell
+// out: a ${PW:-<literal default>}, or a token in its error message.
 std::optional<std::string> SecretReason(const std::string& name, const std::string& value) {
-  if (value.empty() || IsInterpolationOnly(value)) return std::nullopt;
-  if (auto reason = SecretNameReason(name)) return reason;
+  if (value.empty()) return std::nullopt;
+  if (!IsInterpolationOnly(value)) {
+    if (auto reason = SecretNameReason(name)) return reason;
+  }
   return SecretValueReason(value);
 }
 
@@ -530,11 +534,11 @@ absl::StatusOr<std::vector<Finding>> CheckComposeFileOrThrow(const std::string& 
       }
     }
     for (const auto& [name, value] : env) {
-      // A value built around an interpolation (postgres://u:${PW}@db/x) supplies the secret at
-      // run time; only literal secrets are findings.
-      bool interpolated_secret = SecretNameReason(name) && absl::StrContains(value, "${");
-      if (interpolated_secret) continue;
-      if (auto reason = SecretReason(name, value)) {
+      // Compose interpolates: a secret-named value built around one (postgres://u:${PW}@db/x)
+      // takes the secret at run time and is judged by its literal text only.
+      const bool interpolated_secret = SecretNameReason(name) && absl::StrContains(value, "${");
+      if (auto reason =
+              interpolated_secret ? SecretValueReason(value) : SecretReason(name, value)) {
         findings.push_back(
             MakeFinding("STW003", absl::StrCat(where, ": services.", service, ".environment.", name,
                                                "=<redacted>: ", *reason)));

@@ -89,7 +89,17 @@ while IFS= read -r p; do
   patch -p1 -s -N <"debian/patches/$p" || { echo "patch $p does not apply" >&2; exit 1; }
 done <debian/patches/series
 rm -rf debian
+shift
+for p in "$@"; do
+  patch -p1 -s -N <"$p" || { echo "patch $p does not apply" >&2; exit 1; }
+done
 """
+
+# stowage's own patches, after Debian's: decompression fixes that change no byte the tool writes.
+_ZSTD_OWN_PATCHES = [
+    # Pointer arithmetic that UBSan reports on hostile input (docs/fuzzing.md, "Campaigns").
+    Label("//third_party/tool_libs:zstd-prefetch-address.patch"),
+]
 
 _ZSTD_BUILD = """
 # zstd {version} (Debian's source, patched), multi-threaded: compiled here, not a prebuilt archive.
@@ -122,7 +132,8 @@ def _zstd(rctx, mirrors):
             extract += ["-s", "|^%s/||" % strip, "-s", "|^%s$||" % strip]
         run(rctx, extract, "stowage_tool_libs: zstd source " + path.rpartition("/")[2])
         rctx.delete(archive)
-    run(rctx, ["sh", "-c", _ZSTD_PATCH, "patch", "zstd"], "stowage_tool_libs: zstd " + _ZSTD_SOURCE.version)
+    own = [str(rctx.path(p)) for p in _ZSTD_OWN_PATCHES]
+    run(rctx, ["sh", "-c", _ZSTD_PATCH, "patch", "zstd"] + own, "stowage_tool_libs: zstd " + _ZSTD_SOURCE.version)
     files = file_list(rctx, "zstd/lib", rctx.name)[0]
     srcs = []
     for f in files:

@@ -107,6 +107,11 @@ TEST(ComposeTest, RefusesLiteralSecrets) {
   spec = Bookstore();
   spec.environment["DB_PASSWORD"] = "${DB_PASSWORD}";  // an interpolation is fine
   EXPECT_TRUE(GenerateCompose(spec).ok());
+  // ...but not one whose default is the literal secret.
+  spec.environment["DB_PASSWORD"] = "${DB_PASSWORD:-k9#Vq2!xL7@pR4$wZ8^mT1&nB6*cY3(d}";
+  refused = GenerateCompose(spec);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(std::string(refused.status().message()).find("k9#Vq2"), std::string::npos);
 }
 
 TEST(ComposeTest, RefusesBadInput) {

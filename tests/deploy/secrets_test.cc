@@ -30,6 +30,13 @@ TEST(SecretValueTest, FlagsSecretValues) {
            "sk_live_0123456789abcdefghijklmn",
            "k9#Vq2!xL7@pR4$wZ8^mT1&nB6*cY3(d",  // a Django-style random key
            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+           // An interpolation's default, alternate and message words are written in the file.
+           "${SECRET_KEY:-django-insecure-abc}",
+           "${T-ghp_0123456789abcdefghijABCDEFGHIJ012345}",
+           "${T:?set it, like ghp_0123456789abcdefghijABCDEFGHIJ012345}",
+           "${T:+sk_live_0123456789abcdefghijklmn}",
+           "postgres://user:${DB_PASSWORD:-hunter2}@db:5432/app",
+           "${NAME:?...ghp_Zq9canary7TnSecretAbCdEfGh}",
        }) {
     EXPECT_TRUE(SecretValueReason(value).has_value()) << value;
   }
@@ -45,6 +52,8 @@ TEST(SecretValueTest, FlagsSecretValues) {
            "set}@db:5432/postgres",
            "postgres://app:${DB_PASSWORD}@db/app?sslmode=require",
            "${SECRET_KEY:?SECRET_KEY must be set}",
+           "${POSTGRES_PASSWORD:-postgres}",
+           "${PORT:-8000}",
            "$SECRET_KEY",
            "sha256:4385f38abe817d1989200215c134880c4a137d80cf3e6131401c4a85231612fc",
            "/app/bin/bookstore serve --bind 0.0.0.0:$PORT",

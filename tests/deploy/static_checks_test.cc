@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace stowage {
@@ -302,6 +304,48 @@ TEST(RobustnessTest, FindingsNeverQuoteSecretLookingText) {
   for (const Finding& f : all) {
     EXPECT_EQ(f.message.find("Zq9canary"), std::string::npos) << f.id << ": " << f.message;
   }
+}
+
+TEST(RobustnessTest, AnInterpolationsWordsAreLiteralText) {
+  // Found by check_yaml_fuzzer: a quoted top-level key carried the generated header's
+  // "${NAME:?...}" with a token in the message, and the "unknown top-level key" finding quoted it
+  // because an interpolation was exempt as a whole.
+  const std::string token = "ghp_" + std::string("Zq9canary7TnSecretAbCdEfGh");
+  const std::string heroku =
+      "build:\n  docker:\n    web: Dockerfile\n'a ${NAME:?..." + token + "} b': 1\n";
+  auto findings = CheckHerokuYml(heroku, nlohmann::json(), "heroku.yml");
+  ASSERT_TRUE(findings.ok()) << findings.status();
+  ASSERT_FALSE(findings->empty());
+  for (const Finding& f : *findings) {
+    EXPECT_EQ(f.message.find("Zq9canary"), std::string::npos) << f.id << ": " << f.message;
+  }
+}
+
+TEST(ComposeCheckTest, InterpolationDefaultsAreLiteralSecrets) {
+  const char* compose = R"(
+services:
+  web:
+    environment:
+      SECRET_KEY: ${SECRET_KEY:-django-insecure-0123456789abcdef}
+      DATABASE_URL: postgres://u:${DB_PASSWORD:-hunter2}@db/x
+      API_URL: ${API_URL:?set it, e.g. to the ghp_0123456789abcdefghijABCD one}
+      DB_PASSWORD: ${DB_PASSWORD:-postgres}
+      OTHER_PASSWORD: ${OTHER_PASSWORD:?OTHER_PASSWORD must be set}
+      PG_URL: postgres://u:${PG_PASSWORD:?PG_PASSWORD must be set}@db/x
+)";
+  auto findings = CheckComposeFile(compose, "compose.yaml");
+  ASSERT_TRUE(findings.ok()) << findings.status();
+  std::set<std::string> flagged;
+  for (const Finding& f : *findings) {
+    if (f.id != "STW003") continue;
+    for (const char* name :
+         {"SECRET_KEY", "DATABASE_URL", "API_URL", "DB_PASSWORD", "OTHER_PASSWORD", "PG_URL"}) {
+      if (absl::StrContains(f.message, absl::StrCat(".", name, "="))) flagged.insert(name);
+    }
+    EXPECT_FALSE(absl::StrContains(f.message, "hunter2")) << f.message;
+  }
+  // A low-entropy development default (postgres) and messages naming the variable are fine.
+  EXPECT_EQ(flagged, (std::set<std::string>{"SECRET_KEY", "DATABASE_URL", "API_URL"}));
 }
 
 TEST(RobustnessTest, OddInputsGiveFindingsOrErrorsNeverCrashes) {
