@@ -132,26 +132,30 @@ bool LooksSecret(absl::string_view text) {
   return false;
 }
 
-// A secret-looking word, redacted as narrowly as is safe. A field path such as
-// "services.web.environment.NAME=<redacted>:" keeps its pieces (split at '.' and ':', which no
-// token, base64 key or Django key contains) unless a piece is the secret; a URL goes whole, as
-// its password may sit between any of them.
+// Whether `piece` is a plain name: letters, digits, '_', '-', '=' and our marker. Field paths
+// are made of these; passwords and keys have symbols.
+bool IsPlainName(absl::string_view piece) {
+  for (absl::string_view part : absl::StrSplit(piece, kRedacted)) {
+    for (char c : part) {
+      if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '=') {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// A secret-looking word is printed as <redacted>, with one exception: a field path such as
+// "services.web.environment.NAME=<redacted>:" is long and mixed enough for the whole-word entropy
+// rule, yet each of its pieces (split at '.' and ':') is a plain name that is not secret on its
+// own; it keeps saying where the finding is.
 std::string RedactWord(absl::string_view word) {
   if (!LooksSecret(word)) return std::string(word);
   if (absl::StrContains(word, "://")) return std::string(kRedacted);
-  std::string out;
-  bool redacted = false;
   for (absl::string_view piece : absl::StrSplit(word, absl::ByAnyChar(".:"))) {
-    if (piece.data() != word.data()) out += piece.data()[-1];  // the '.' or ':' before it
-    if (LooksSecret(piece)) {
-      absl::StrAppend(&out, kRedacted);
-      redacted = true;
-    } else {
-      absl::StrAppend(&out, piece);
-    }
+    if (LooksSecret(piece) || !IsPlainName(piece)) return std::string(kRedacted);
   }
-  // No single piece is secret, only the whole (a long mixed path): nothing to hide.
-  return redacted ? out : std::string(word);
+  return std::string(word);
 }
 
 // Messages quote names and values from the files and sites checked. Each check quotes with

@@ -27,18 +27,22 @@ TEST(FindingsTest, SecretLookingNameBeforeRedactedValueIsRedacted) {
   EXPECT_EQ(plain.message, "image Env SECRET_KEY=<redacted>: weak");
 }
 
-// The second line of defence redacts the secret piece of a word, not the path that says where
-// it is; a URL loses the whole word, as its password can sit anywhere in it.
-TEST(FindingsTest, RedactsTheSecretPieceOfAWord) {
+// The second line of defence keeps a field path that only the whole-word entropy rule flags
+// (each piece a plain name), and redacts a word whole when any piece looks secret or has the
+// symbols of a password.
+TEST(FindingsTest, KeepsFieldPathsRedactsSecretWordsWhole) {
   const std::string token = "ghp_" + std::string("A1b2C3d4E5f6G7h8I9j0K1l2");
   Finding path = MakeFinding("STW003", "c.yaml: services.web.environment.SECRET_KEY=<redacted>: x");
   EXPECT_EQ(path.message, "c.yaml: services.web.environment.SECRET_KEY=<redacted>: x");
   Finding piece = MakeFinding("STW003", "c.yaml: services." + token + ".environment.A=<redacted>");
-  EXPECT_EQ(piece.message, "c.yaml: services.<redacted>.environment.A=<redacted>");
+  EXPECT_EQ(piece.message, "c.yaml: <redacted>");
   Finding url = MakeFinding("STW006", "heroku.yml: x.postgres://u:k9#Vq2!xL7@pR4$wZ8^mT1&nB6@db/x");
   EXPECT_EQ(url.message, "heroku.yml: <redacted>");
   Finding key = MakeFinding("STW006", "heroku.yml: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY: x");
-  EXPECT_EQ(key.message, "heroku.yml: <redacted>: x");
+  EXPECT_EQ(key.message, "heroku.yml: <redacted> x");
+  // A password split by '.' into pieces too short for the entropy rule is still one secret.
+  Finding dotted = MakeFinding("STW006", "heroku.yml: k9#Vq2!xL7.pR4$wZ8^mT1&n x");
+  EXPECT_EQ(dotted.message, "heroku.yml: <redacted> x");
 }
 
 TEST(FindingsTest, JsonFormat) {
