@@ -9,7 +9,10 @@
 #  - a stalled Platform API: --timeout ends the release, naming the request;
 #  - an API URL whose user info poses as loopback ("http://127.0.0.1@other.example:PORT"):
 #    refused before any request (other.example resolves to 127.0.0.1 through the resolver
-#    shim, so a request would reach our server).
+#    shim, so a request would reach our server);
+#  - Compose and heroku.yml files whose secrets hide in interpolation words (a
+#    ${SECRET_KEY:-<key>} default, a ${NAME:?...<token>} message inside a quoted key): reported
+#    with the variable's path, never printed (check_yaml_fuzzer found the second).
 # Every case runs; the failures are listed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -109,6 +112,34 @@ server elsewhere heroku
 release userinfo "http://127.0.0.1@other.example:$PORT"
 [[ $RC != 0 ]] || bad "exit 0"
 [[ ! -s "$WORK/elsewhere.log" ]] || bad "a request reached other.example: $(head -c 300 "$WORK/elsewhere.log")"
+
+echo "== check --compose / --heroku-yml: secrets in interpolation words"
+CASE=interpolation-words
+TOKEN="ghp_$RANDOM${RANDOM}Zq9canaryTnAbCdEfGh"
+DJANGO_KEY="django-insecure-$RANDOM$RANDOM-k9#Vq2xL7pR4wZ8"
+cat >"$WORK/compose.yaml" <<YAML
+services:
+  web:
+    image: app
+    environment:
+      SECRET_KEY: \${SECRET_KEY:-$DJANGO_KEY}
+      DATABASE_URL: postgres://u:\${DB_PASSWORD:-hunter2-$RANDOM}@db/x
+      POSTGRES_PASSWORD: \${POSTGRES_PASSWORD:-postgres}
+YAML
+printf "build:\n  docker:\n    web: Dockerfile\n'a \${NAME:?...%s} b': 1\n" "$TOKEN" >"$WORK/heroku.yml"
+run interpolation "$STOWAGE" check --compose "$WORK/compose.yaml" --heroku-yml "$WORK/heroku.yml"
+ended_by_itself
+[[ $RC == 1 ]] || bad "exit $RC, want 1 (error findings)"
+says interpolation "services.web.environment.SECRET_KEY=<redacted>" out
+says interpolation "services.web.environment.DATABASE_URL=<redacted>" out
+if grep -q "POSTGRES_PASSWORD" "$WORK/interpolation.out"; then bad "a low-entropy development default was reported"; fi
+for secret in "$TOKEN" "$DJANGO_KEY" hunter2; do
+  if grep -qF -- "$secret" "$WORK/interpolation.out" "$WORK/interpolation.err"; then bad "printed a secret ($secret)"; fi
+done
+run interpolation_json "$STOWAGE" check --compose "$WORK/compose.yaml" --heroku-yml "$WORK/heroku.yml" --json --fail-on never
+for secret in "$TOKEN" "$DJANGO_KEY" hunter2; do
+  if grep -qF -- "$secret" "$WORK/interpolation_json.out"; then bad "--json printed a secret ($secret)"; fi
+done
 
 if ((${#FAILURES[@]})); then
   printf 'FAIL: %s\n' "${FAILURES[@]}" >&2
