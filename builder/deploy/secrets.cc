@@ -47,10 +47,11 @@ bool UrlHasLiteralPassword(absl::string_view value) {
   return !IsInterpolationOnly(password);
 }
 
-// ${NAME...} references are filled in at run time, so the NAME drops out; but the word of
-// ${NAME:-word}, ${NAME-word}, ${NAME:=word}, ${NAME:+word} (a default or an alternate) and of
-// ${NAME:?word} (an error message) is written in the file: ${SECRET_KEY:-django-insecure-...}
-// commits a key as surely as SECRET_KEY=django-insecure-... does.
+// A ${NAME...} reference is filled in at run time, but everything in it is written in the
+// file: the NAME, and the word of ${NAME:-word}, ${NAME-word}, ${NAME:=word}, ${NAME:+word} (a
+// default or an alternate) and of ${NAME:?word} (an error message).
+// ${SECRET_KEY:-django-insecure-...} commits a key as surely as SECRET_KEY=django-insecure-...
+// does, and a token pasted as a name ($ghp_...) is still a token.
 
 // What the value can become: references replaced by their default or alternate words (an error
 // message is never part of the value).
@@ -61,11 +62,12 @@ std::string SubstitutedText(absl::string_view value) {
   return text;
 }
 
-// Everything the file spells out: references replaced by all their words, messages included.
+// Everything the file spells out: ${...} references replaced by their names and words (a bare
+// $NAME is judged as it stands).
 std::string WrittenText(absl::string_view value) {
-  static const LazyRE2 kReference = {R"(\$\{[A-Za-z0-9_]*(?::?[-?+=]([^}]*))?\})"};
+  static const LazyRE2 kReference = {R"(\$\{([A-Za-z0-9_]*)(?::?[-?+=]([^}]*))?\})"};
   std::string text(value);
-  RE2::GlobalReplace(&text, *kReference, "\\1");
+  RE2::GlobalReplace(&text, *kReference, "\\1 \\2");
   return text;
 }
 
@@ -138,12 +140,7 @@ bool IsInterpolationOnly(absl::string_view value) {
 }
 
 std::optional<std::string> SecretValueReason(absl::string_view value) {
-  // A bare $NAME is a reference and nothing else; ${...} references are judged by their words.
-  static const LazyRE2 kBareReference = {R"(\$[A-Za-z_][A-Za-z0-9_]*)"};
-  if (value.empty() ||
-      RE2::FullMatch(re2::StringPiece(value.data(), value.size()), *kBareReference)) {
-    return std::nullopt;
-  }
+  if (value.empty()) return std::nullopt;
   const std::string literal = WrittenText(value);
   static const LazyRE2 kAwsKeyId = {
       R"((^|[^A-Z0-9])(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}([^A-Z0-9]|$))"};

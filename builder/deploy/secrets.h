@@ -24,7 +24,8 @@ std::optional<std::string> SecretNameReason(absl::string_view name);
 // PEM private key, a URL with a password in it (an interpolation such as ${DB_PASSWORD} as
 // the password is not a literal secret), a Django generated key (django-insecure-...),
 // well-known token prefixes (ghp_, github_pat_, glpat-, xoxb-, sk_live_...), and a
-// high-entropy run (see IsHighEntropyRun).
+// high-entropy run (see IsHighEntropyRun). Interpolations are judged by what the file spells
+// out: the names and the default, alternate and message words of ${NAME:-word} and the like.
 std::optional<std::string> SecretValueReason(absl::string_view value);
 
 // Shannon entropy of the byte distribution of `s`, in bits per character.

@@ -37,6 +37,9 @@ TEST(SecretValueTest, FlagsSecretValues) {
            "${T:+sk_live_0123456789abcdefghijklmn}",
            "postgres://user:${DB_PASSWORD:-hunter2}@db:5432/app",
            "${NAME:?...ghp_Zq9canary7TnSecretAbCdEfGh}",
+           // ...and so are reference names: a token pasted as a name is still a token.
+           "$PGRTghp_Zq9canary7TnSecretAbCdEfGh",
+           "${ghp_0123456789abcdefghijABCDEFGHIJ012345}",
        }) {
     EXPECT_TRUE(SecretValueReason(value).has_value()) << value;
   }
@@ -54,6 +57,8 @@ TEST(SecretValueTest, FlagsSecretValues) {
            "${SECRET_KEY:?SECRET_KEY must be set}",
            "${POSTGRES_PASSWORD:-postgres}",
            "${PORT:-8000}",
+           "${DJANGO_SETTINGS_MODULE:-bookstore.settings}",
+           "$POSTGRES_REPLICATION_PASSWORD_FILE",
            "$SECRET_KEY",
            "sha256:4385f38abe817d1989200215c134880c4a137d80cf3e6131401c4a85231612fc",
            "/app/bin/bookstore serve --bind 0.0.0.0:$PORT",
