@@ -15,7 +15,7 @@
 # crashed, hung or ran out of memory); exits non-zero when any failed.
 # FUZZ_JOBS=N runs N targets at once (default 1); FUZZ_NICE (default 19) is their niceness.
 # Real runs are also logged in .stowage/fuzz/history.tsv (date, target, seconds, executions,
-# corpus size, crash files).
+# corpus size, crash files this run added).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/output_base.sh
@@ -72,6 +72,9 @@ run_one() {
     crashes=$state/crashes/$t
   fi
   mkdir -p "$corpus" "$crashes"
+  # Inputs an earlier run left are not this run's findings (they stay until someone moves them).
+  local before
+  before=$(find "$crashes" -type f | wc -l)
   # Absolute: the fuzzer runs in its runfiles directory.
   corpus=$(realpath "$corpus")
   crashes=$(realpath "$crashes")
@@ -96,9 +99,9 @@ run_one() {
   local rc=$? runs size found
   runs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$log" | awk '{print $2}' | tail -1)
   size=$(find "$corpus" -type f | wc -l)
-  found=$(find "$crashes" -type f | wc -l)
+  found=$(($(find "$crashes" -type f | wc -l) - before))
   if [[ $mode == fuzz ]]; then
-    # A ledger of real runs: date, target, seconds, executions, corpus size, crash files.
+    # A ledger of real runs: date, target, seconds, executions, corpus size, new crash files.
     mkdir -p "$state"
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$seconds" "${runs:-0}" "$size" \
       "$found" >>"$state/history.tsv"
