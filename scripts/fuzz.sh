@@ -8,6 +8,10 @@
 #   scripts/fuzz.sh --smoke [TARGET...]  replay each target's checked-in corpus, then mutate
 #                                        it for $FUZZ_SMOKE_SECONDS (default 5) in a scratch
 #                                        copy: what `make test` runs
+#   scripts/fuzz.sh --merge [TARGET...]  add to each target's checked-in corpus the inputs of
+#                                        its working corpus that reach new edges (libFuzzer
+#                                        -merge=1 -use_counters=0, smallest first), so every fresh
+#                                        machine and `bazel test //...` replay what fuzzing found
 #
 # TARGET is a name such as css_fuzzer (default: every target). Crashing inputs are kept in
 # .stowage/fuzz/crashes/TARGET/ (smoke: in the log directory). Prints one line per target
@@ -21,10 +25,12 @@ cd "$(dirname "$0")/.."
 source scripts/lib/output_base.sh
 
 mode=fuzz
-if [[ "${1:-}" == "--smoke" ]]; then
-  mode=smoke
-  shift
-fi
+case "${1:-}" in
+  --smoke | --merge)
+    mode=${1#--}
+    shift
+    ;;
+esac
 seconds=${FUZZ_SECONDS:-60}
 [[ $mode == smoke ]] && seconds=${FUZZ_SMOKE_SECONDS:-5}
 jobs=${FUZZ_JOBS:-1}
@@ -114,6 +120,49 @@ run_one() {
     echo "crash ${runs:-0} $size ${summary:-exit $rc}" >"$logdir/$t.result"
   fi
 }
+
+# merge_one TARGET: folds the working corpus into the seeds; writes $logdir/TARGET.result.
+merge_one() {
+  local t=$1 seeds=tests/fuzz/corpus/$1 corpus=$state/corpus/$1 log=$logdir/$1.log before after
+  if [[ ! -d $corpus ]]; then
+    echo "crash 0 0 no working corpus in $corpus (run scripts/fuzz.sh $t first)" >"$logdir/$t.result"
+    return
+  fi
+  mkdir -p "$seeds"
+  before=$(find "$seeds" -type f | wc -l)
+  seeds=$(realpath "$seeds")
+  corpus=$(realpath "$corpus")
+  (cd "$bin/tests/fuzz/$t.runfiles/stowage" 2>/dev/null || cd "$bin/tests/fuzz"
+    nice -n "$niceness" "$bin/tests/fuzz/$t" -merge=1 -use_counters=0 -timeout=25 -rss_limit_mb=2560 \
+      -max_len="${FUZZ_MAX_LEN:-65536}" "$seeds" "$corpus" </dev/null >"$log" 2>&1)
+  local rc=$?
+  after=$(find "$seeds" -type f | wc -l)
+  if [[ $rc -eq 0 ]]; then
+    echo "ok $((after - before)) $after" >"$logdir/$t.result"
+  else
+    echo "crash 0 $after merge failed (exit $rc), see $log" >"$logdir/$t.result"
+  fi
+}
+
+if [[ $mode == merge ]]; then
+  echo "== fuzz: merge working corpora into tests/fuzz/corpus (logs in $logdir)"
+  passed=0
+  failed=0
+  for t in "${targets[@]}"; do
+    merge_one "$t"
+    read -r verdict added size summary <"$logdir/$t.result"
+    if [[ $verdict == ok ]]; then
+      passed=$((passed + 1))
+      printf '   %-28s MERGED  %5s new inputs, seeds %5s\n' "$t" "$added" "$size"
+    else
+      failed=$((failed + 1))
+      printf '   %-28s FAILED  %s\n' "$t" "$summary"
+    fi
+  done
+  echo "$passed passed, $failed failed"
+  [[ $failed -eq 0 ]]
+  exit
+fi
 
 echo "== fuzz: $mode, ${seconds}s per target, $jobs at a time (logs in $logdir)"
 running=0
